@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Starts Ciba: a local PostgreSQL under .data/ (unless ConnectionStrings__Ciba is given), the
+# migrations, the demo organization (Development), and the web app on http://127.0.0.1:5080.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/postgres.sh
+
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+url="${CIBA_URL:-http://127.0.0.1:5080}"
+export Ciba__PublicOrigin="${Ciba__PublicOrigin:-$url}"
+data_dir="$PWD/.data/postgres"
+started_cluster=""
+
+if [ -z "${ConnectionStrings__Ciba:-}" ]; then
+  ensure_postgres_binaries
+  port="${CIBA_PG_PORT:-$(cluster_port "$data_dir" || true)}"
+  port="${port:-55432}"
+  start_cluster "$data_dir" "$port"
+  started_cluster=1
+  psql="$(pg_bin_dir)/psql"
+  if ! "$psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='ciba'" postgres | grep -q 1; then
+    "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba" postgres
+  fi
+  export ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba;Username=postgres"
+  echo "PostgreSQL: 127.0.0.1:$port, data in .data/postgres"
+fi
+
+cleanup() {
+  if [ -n "$started_cluster" ]; then stop_cluster "$data_dir"; fi
+}
+trap cleanup EXIT
+
+dotnet build src/Ciba.Web -c Release -nologo -v q -clp:ErrorsOnly
+cat <<TXT
+
+  Ciba is starting on $url  (Ctrl-C stops it; the database keeps its data)
+  Ready check:  $url/readyz
+  Demo organization 'demo' (Development):
+    console    $url/t/demo/console   admin / Admin-Passw0rd!
+    users      alice / Alice-Passw0rd!   bob / Bob-Passw0rd!
+    clients    demo-tv / demo-tv-secret   demo-kiosk / demo-kiosk-secret   demo-web / demo-web-secret
+
+TXT
+dotnet run --project src/Ciba.Web -c Release --no-build --no-launch-profile --urls "$url"

@@ -1,0 +1,66 @@
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Results;
+using Ciba.Application.Common.Security;
+using Ciba.Domain.Backchannel;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ciba.Application.Backchannel.Decide;
+
+/// <summary>
+/// Finds an auth request by its link key and records a decision on it. A poll may update the same
+/// row at the same moment; the row version makes one of them retry against fresh state.
+/// </summary>
+internal sealed class BackchannelDecisions(IApplicationDbContext db)
+{
+    private const int MaxAttempts = 3;
+
+    public async Task<Result> DecideAsync(
+        Guid organizationId,
+        string linkKey,
+        Func<BackchannelAuthenticationRequest, DecisionOutcome> decide,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(linkKey))
+        {
+            return Error.NotFound("The request");
+        }
+
+        var hash = SecretHashing.HashToken(linkKey);
+        var authRequest = await db.BackchannelRequests
+            .SingleOrDefaultAsync(r => r.OrganizationId == organizationId && r.LinkKeyHash == hash, cancellationToken);
+        if (authRequest is null)
+        {
+            return Error.NotFound("The request");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcome = decide(authRequest);
+            if (outcome != DecisionOutcome.Recorded)
+            {
+                return ToError(outcome);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return Result.Success;
+            }
+            catch (DbUpdateConcurrencyException conflict) when (attempt < MaxAttempts)
+            {
+                foreach (var entry in conflict.Entries)
+                {
+                    await entry.ReloadAsync(cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static Error ToError(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Expired => new Error(ErrorCodes.LinkExpired, "The request has expired."),
+        DecisionOutcome.AlreadyDecided => new Error(ErrorCodes.AlreadyDecided, "The request was already decided."),
+        DecisionOutcome.WrongUser => new Error(ErrorCodes.WrongUser, "The request is for another account."),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+}

@@ -1,0 +1,21 @@
+namespace Ciba.Application.Common.Results;
+
+/// <summary>Every OAuth / CIBA error code Ciba answers with (RFC 6749 §5.2, CIBA Core §13, §11).</summary>
+public static class OAuthErrorCodes
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string InvalidClient = "invalid_client";
+    public const string InvalidGrant = "invalid_grant";
+    public const string UnauthorizedClient = "unauthorized_client";
+    public const string UnsupportedGrantType = "unsupported_grant_type";
+    public const string InvalidScope = "invalid_scope";
+    public const string AccessDenied = "access_denied";
+    public const string ExpiredToken = "expired_token";
+    public const string SlowDown = "slow_down";
+    public const string AuthorizationPending = "authorization_pending";
+    public const string UnknownUserId = "unknown_user_id";
+    public const string InvalidBindingMessage = "invalid_binding_message";
+    public const string ExpiredLoginHintToken = "expired_login_hint_token";
+    public const string InvalidToken = "invalid_token";
+    public const string ServerError = "server_error";
+}

@@ -1,0 +1,126 @@
+namespace Ciba.Domain.Notifications;
+
+/// <summary>
+/// An outbox row: a message to one recipient, written in the same transaction as its auth
+/// request and sent later by the dispatcher. The content (which holds the link key) is kept
+/// encrypted in <see cref="ProtectedContent"/> only until the message is sent or given up.
+/// </summary>
+public sealed class OutgoingMessage
+{
+    public const int MaxErrorLength = 500;
+
+    private OutgoingMessage()
+    {
+        Recipient = string.Empty;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid OrganizationId { get; private set; }
+
+    public Guid? BackchannelRequestId { get; private set; }
+
+    public MessageChannel Channel { get; private set; }
+
+    /// <summary>Email address, or mobile number in E.164.</summary>
+    public string Recipient { get; private set; }
+
+    public string? ProtectedContent { get; private set; }
+
+    public DeliveryStatus Status { get; private set; }
+
+    public int Attempts { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset NextAttemptAt { get; private set; }
+
+    /// <summary>After this the message is worthless (its auth request has expired).</summary>
+    public DateTimeOffset? NotAfter { get; private set; }
+
+    public DateTimeOffset? CompletedAt { get; private set; }
+
+    public string? ProviderMessageId { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    public static OutgoingMessage Create(
+        Guid organizationId,
+        Guid? backchannelRequestId,
+        MessageChannel channel,
+        string recipient,
+        string protectedContent,
+        DateTimeOffset? notAfter,
+        DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
+        ArgumentException.ThrowIfNullOrWhiteSpace(protectedContent);
+        return new OutgoingMessage
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = organizationId,
+            BackchannelRequestId = backchannelRequestId,
+            Channel = channel,
+            Recipient = recipient,
+            ProtectedContent = protectedContent,
+            Status = DeliveryStatus.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+            NotAfter = notAfter,
+        };
+    }
+
+    public bool IsWorthless(DateTimeOffset now) => NotAfter is { } notAfter && now >= notAfter;
+
+    public void MarkSent(string? providerMessageId, DateTimeOffset now)
+    {
+        EnsurePending();
+        Attempts++;
+        Status = DeliveryStatus.Sent;
+        ProviderMessageId = providerMessageId;
+        LastError = null;
+        Complete(now);
+    }
+
+    public void ScheduleRetry(string error, DateTimeOffset nextAttemptAt, DateTimeOffset now)
+    {
+        EnsurePending();
+        Attempts++;
+        LastError = Truncate(error);
+        NextAttemptAt = nextAttemptAt > now ? nextAttemptAt : now;
+    }
+
+    public void MarkFailed(string error, DateTimeOffset now)
+    {
+        EnsurePending();
+        Attempts++;
+        Status = DeliveryStatus.Failed;
+        LastError = Truncate(error);
+        Complete(now);
+    }
+
+    public void MarkSkipped(string reason, DateTimeOffset now)
+    {
+        EnsurePending();
+        Status = DeliveryStatus.Skipped;
+        LastError = Truncate(reason);
+        Complete(now);
+    }
+
+    private void Complete(DateTimeOffset now)
+    {
+        CompletedAt = now;
+        ProtectedContent = null;
+    }
+
+    private void EnsurePending()
+    {
+        if (Status != DeliveryStatus.Pending)
+        {
+            throw new InvalidOperationException($"Message {Id} is {Status}, not pending.");
+        }
+    }
+
+    private static string Truncate(string error) =>
+        error.Length <= MaxErrorLength ? error : error[..MaxErrorLength];
+}

@@ -1,0 +1,63 @@
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Options;
+using Ciba.Infrastructure.Identity;
+using Ciba.Infrastructure.Organizations;
+using Ciba.Infrastructure.Persistence;
+using Ciba.Infrastructure.Seeding;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ciba.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ConnectionStringName = "Ciba";
+
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<CibaOptions>()
+            .Bind(configuration.GetSection(CibaOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.PublicOrigin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/", "Ciba:PublicOrigin must be an absolute URL without a path.")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextPool<CibaDbContext>((provider, options) => options.UseNpgsql(ConnectionString(provider)));
+        services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());
+        services.AddScoped<IOrganizationContext, OrganizationContext>();
+        services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddMemoryCache();
+        services.AddSingleton<IOrganizationLookup, CachedOrganizationLookup>();
+
+        services.AddDataProtection()
+            .SetApplicationName("Ciba")
+            .PersistKeysToDbContext<CibaDbContext>();
+
+        services.AddIdentityCore<CibaUser>(options =>
+            {
+                options.User.RequireUniqueEmail = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.Password.RequiredLength = 10;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<CibaDbContext>()
+            .AddUserStore<OrganizationScopedUserStore>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddScoped<DemoDataSeeder>();
+        services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    // Read when the first context is built, so a host's late configuration (tests) is seen.
+    private static string ConnectionString(IServiceProvider provider) =>
+        provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)
+        ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set (environment: ConnectionStrings__{ConnectionStringName}).");
+}

@@ -1,0 +1,31 @@
+using Ciba.Application.Common.Interfaces;
+using Ciba.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ciba.Infrastructure.Identity;
+
+/// <summary>Reads users for the protocol with one indexed query, without Identity's managers.</summary>
+public sealed class UserDirectory(CibaDbContext db) : IUserDirectory
+{
+    public async Task<UserContact?> FindByLoginHintAsync(Guid organizationId, string loginHint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(loginHint);
+        var normalized = loginHint.Trim().ToUpperInvariant();
+        var phone = Domain.Users.PhoneNumber.NormalizeToE164(loginHint);
+        var matches = await db.Users.AsNoTracking()
+            .Where(u => u.OrganizationId == organizationId
+                && (u.NormalizedUserName == normalized || u.NormalizedEmail == normalized || (phone != null && u.PhoneNumber == phone)))
+            .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber))
+            .Take(2)
+            .ToListAsync(cancellationToken);
+
+        // A hint that names two different people identifies nobody.
+        return matches.Count == 1 ? matches[0] : matches.FirstOrDefault(m => string.Equals(m.UserName, loginHint.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    public Task<UserContact?> FindByIdAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking()
+            .Where(u => u.OrganizationId == organizationId && u.Id == userId)
+            .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber))
+            .SingleOrDefaultAsync(cancellationToken);
+}

@@ -1,0 +1,119 @@
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Security;
+using Ciba.Domain.Applications;
+using Ciba.Domain.Notifications;
+using Ciba.Domain.Organizations;
+using Ciba.Infrastructure.Identity;
+using Ciba.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Ciba.Infrastructure.Seeding;
+
+/// <summary>Creates the demo organization, its users, applications and providers; running it again changes nothing.</summary>
+public sealed partial class DemoDataSeeder(
+    CibaDbContext db,
+    UserManager<CibaUser> users,
+    RoleManager<IdentityRole<Guid>> roles,
+    IOrganizationContext organizationContext,
+    TimeProvider time,
+    ILogger<DemoDataSeeder> logger)
+{
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Handle == DemoData.OrganizationHandle, cancellationToken);
+        if (organization is null)
+        {
+            organization = Organization.Create(DemoData.OrganizationHandle, DemoData.OrganizationName, now);
+            db.Organizations.Add(organization);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        organizationContext.Enter(organization.Id, organization.Handle);
+        await EnsureRoleAsync();
+        foreach (var demoUser in DemoData.Users)
+        {
+            await EnsureUserAsync(organization.Id, demoUser);
+        }
+
+        foreach (var demoApplication in DemoData.Applications)
+        {
+            await EnsureApplicationAsync(organization.Id, demoApplication, now, cancellationToken);
+        }
+
+        await EnsureDevelopmentInboxAsync(organization.Id, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        LogSeeded(logger, organization.Handle);
+    }
+
+    private async Task EnsureRoleAsync()
+    {
+        if (!await roles.RoleExistsAsync(Roles.Administrator))
+        {
+            ThrowIfFailed(await roles.CreateAsync(new IdentityRole<Guid>(Roles.Administrator)));
+        }
+    }
+
+    private async Task EnsureUserAsync(Guid organizationId, DemoUser demoUser)
+    {
+        if (await users.FindByNameAsync(demoUser.UserName) is not null)
+        {
+            return;
+        }
+
+        var user = new CibaUser
+        {
+            OrganizationId = organizationId,
+            UserName = demoUser.UserName,
+            DisplayName = demoUser.DisplayName,
+            Email = demoUser.Email,
+            EmailConfirmed = demoUser.EmailVerified,
+            PhoneNumber = demoUser.Mobile,
+            PhoneNumberConfirmed = demoUser.Mobile is not null,
+        };
+        ThrowIfFailed(await users.CreateAsync(user, demoUser.Password));
+        if (demoUser.IsAdministrator)
+        {
+            ThrowIfFailed(await users.AddToRoleAsync(user, Roles.Administrator));
+        }
+    }
+
+    private async Task EnsureApplicationAsync(Guid organizationId, DemoApplication demo, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.Applications.AnyAsync(a => a.ClientId == demo.ClientId, cancellationToken))
+        {
+            return;
+        }
+
+        IEnumerable<string> grantTypes = demo.CibaEnabled ? [GrantTypes.Ciba, GrantTypes.RefreshToken] : [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken];
+        var settings = CibaSettings.Create(CibaSettings.DefaultExpirySeconds, demo.Channels, CibaSettings.DefaultPollingIntervalSeconds);
+        db.Applications.Add(ClientApplication.Create(
+            organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret), grantTypes, settings, now));
+    }
+
+    private async Task EnsureDevelopmentInboxAsync(Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.NotificationProviders.AnyAsync(p => p.OrganizationId == organizationId, cancellationToken))
+        {
+            return;
+        }
+
+        var providers = NotificationProviders.CreateFor(organizationId, now);
+        providers.UseEmailDevelopmentInbox(now);
+        providers.UseSmsDevelopmentInbox(now);
+        db.NotificationProviders.Add(providers);
+    }
+
+    private static void ThrowIfFailed(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Seeding failed: " + string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Demo organization '{Handle}' is in place.")]
+    private static partial void LogSeeded(ILogger logger, string handle);
+}

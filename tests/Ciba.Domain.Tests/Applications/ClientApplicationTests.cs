@@ -1,0 +1,35 @@
+using Ciba.Domain.Applications;
+
+namespace Ciba.Domain.Tests.Applications;
+
+public class ClientApplicationTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void AllowsCiba_FollowsTheGrantTypes()
+    {
+        var application = ClientApplication.Create(Guid.NewGuid(), "TV", "tv", "hash", [GrantTypes.Ciba], CibaSettings.Default, Now);
+        Assert.True(application.AllowsCiba);
+
+        application.UpdateProtocol([GrantTypes.AuthorizationCode], CibaSettings.Default, Now);
+        Assert.False(application.AllowsCiba);
+    }
+
+    [Fact]
+    public void UpdateProtocol_WithUnknownGrantType_Throws()
+    {
+        var application = ClientApplication.Create(Guid.NewGuid(), "TV", "tv", "hash", [GrantTypes.Ciba], CibaSettings.Default, Now);
+
+        Assert.Throws<ArgumentException>(() => application.UpdateProtocol(["password"], CibaSettings.Default, Now));
+        Assert.True(application.AllowsCiba);
+    }
+
+    [Fact]
+    public void UpdateProtocol_WithDuplicateGrantTypes_KeepsOne()
+    {
+        var application = ClientApplication.Create(Guid.NewGuid(), "TV", "tv", "hash", [GrantTypes.Ciba, GrantTypes.Ciba], CibaSettings.Default, Now);
+
+        Assert.Single(application.GrantTypes);
+    }
+}

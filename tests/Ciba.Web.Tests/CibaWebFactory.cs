@@ -1,0 +1,42 @@
+using Ciba.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ciba.Web.Tests;
+
+/// <summary>
+/// The whole web app in memory over a fresh PostgreSQL database (one per test class), seeded with
+/// the demo organization, with time under the test's control.
+/// </summary>
+public sealed class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string PublicOrigin = "https://ciba.test";
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await PostgresServer.CreateDatabaseAsync("web");
+        _ = Server; // Starts the host: migrations and seeding run now.
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await PostgresServer.DropDatabaseAsync(ConnectionString);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Ciba", ConnectionString);
+        builder.UseSetting("Ciba:PublicOrigin", PublicOrigin);
+        builder.UseSetting("Ciba:SeedDemoData", "true");
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+    }
+}
