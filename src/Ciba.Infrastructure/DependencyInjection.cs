@@ -1,6 +1,8 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
+using Ciba.Application.Notifications;
 using Ciba.Infrastructure.Identity;
+using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Organizations;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Infrastructure.Seeding;
@@ -32,6 +34,7 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddMemoryCache();
         services.AddSingleton<IOrganizationLookup, CachedOrganizationLookup>();
+        services.AddSingleton<INotificationContentProtector, DataProtectionNotificationContentProtector>();
 
         services.AddDataProtection()
             .SetApplicationName("Ciba")
