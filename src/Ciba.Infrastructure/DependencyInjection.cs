@@ -1,5 +1,6 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
+using Ciba.Application.Accounts;
 using Ciba.Application.Notifications;
 using Ciba.Infrastructure.Identity;
 using Ciba.Infrastructure.Notifications;
@@ -52,7 +53,9 @@ public static class DependencyInjection
             .AddEntityFrameworkStores<CibaDbContext>()
             .AddUserStore<OrganizationScopedUserStore>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
+        services.AddScoped<IAccountSignIn, AccountSignIn>();
 
         services.AddScoped<DemoDataSeeder>();
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);

@@ -4,6 +4,7 @@ using Ciba.Infrastructure.Persistence;
 using Ciba.Web;
 using Ciba.Web.Health;
 using Ciba.Web.Organizations;
+using Ciba.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error");
 }
 
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();
 app.UseMiddleware<OrganizationRouteMiddleware>();
 app.UseRouting();

@@ -1,0 +1,26 @@
+namespace Ciba.Web.Security;
+
+/// <summary>
+/// Headers on every response: no framing, no MIME sniffing, and no referrer (a consent link's key
+/// must not leak to another site through the Referer header).
+/// </summary>
+public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+{
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
+
+namespace Ciba.EndToEnd.Tests;
+
+/// <summary>
+/// Runs a browser scenario in a fresh context and, when it fails, saves a full-page screenshot
+/// under the test output (<c>screenshots/</c>, never committed) before rethrowing.
+/// </summary>
+public static class BrowserTest
+{
+    public static async Task RunAsync(Task<IBrowserContext> newContext, Func<IPage, Task> scenario, [CallerMemberName] string name = "")
+    {
+        ArgumentNullException.ThrowIfNull(newContext);
+        ArgumentNullException.ThrowIfNull(scenario);
+        await using var context = await newContext;
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        try
+        {
+            await scenario(page);
+        }
+        catch
+        {
+            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+            throw;
+        }
+    }
+}
