@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
+# default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
+#   bench/run.sh [--seconds 20] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/postgres.sh
+
+seconds=20; concurrency=32; scenario=all; pgbench=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --concurrency) concurrency="$2"; shift 2 ;;
+    --scenario) scenario="$2"; shift 2 ;;
+    --pgbench) pgbench=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+ensure_postgres_binaries
+data_dir="$PWD/.data/bench-postgres"
+port=$(free_port)
+PG_EXTRA_OPTS="-c max_connections=200" start_cluster "$data_dir" "$port"
+psql="$(pg_bin_dir)/psql"
+"$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS ciba_bench WITH (FORCE)" postgres
+"$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba_bench" postgres
+
+app_port=$(free_port)
+url="http://127.0.0.1:$app_port"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  stop_cluster "$data_dir"
+}
+trap cleanup EXIT
+
+dotnet build src/Ciba.Web -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build bench/Ciba.Bench -c Release -nologo -v q -clp:ErrorsOnly
+
+ASPNETCORE_ENVIRONMENT=Development \
+ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100" \
+Ciba__PublicOrigin="$url" \
+Logging__LogLevel__Default=Warning \
+Logging__LogLevel__Microsoft.AspNetCore=Warning \
+  dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --urls "$url" >/tmp/ciba-bench-server.log 2>&1 &
+server_pid=$!
+
+for _ in $(seq 1 120); do
+  curl -fsS "$url/readyz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "$url/readyz" >/dev/null || { echo "server did not become ready"; cat /tmp/ciba-bench-server.log; exit 1; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$psql" --version | awk '{print $3}') on the same machine"
+dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
+  --concurrency "$concurrency" --seconds "$seconds" --server-pid "$server_pid"
+
+if [ -n "$pgbench" ]; then
+  echo "PostgreSQL alone (pgbench, $concurrency clients, ${seconds}s):"
+  "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS pgbench" postgres
+  "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE pgbench" postgres
+  "$(pg_bin_dir)/pgbench" -h 127.0.0.1 -p "$port" -U postgres -i -q -s 10 pgbench >/dev/null 2>&1
+  echo -n "  select-only (one indexed lookup):       "
+  "$(pg_bin_dir)/pgbench" -h 127.0.0.1 -p "$port" -U postgres -S -c "$concurrency" -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E '^tps' | head -1
+  cat > /tmp/ciba-pgbench-update.sql <<'SQL'
+\set aid random(1, 1000000)
+UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;
+SQL
+  echo -n "  single-row update (one lookup, one write): "
+  "$(pg_bin_dir)/pgbench" -h 127.0.0.1 -p "$port" -U postgres -f /tmp/ciba-pgbench-update.sql -c "$concurrency" -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E '^tps' | head -1
+fi
