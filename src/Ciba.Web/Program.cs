@@ -17,10 +17,7 @@ var app = builder.Build();
 
 await app.Services.InitializeDatabaseAsync();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error");
-}
+app.UseExceptionHandler("/error");
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();
