@@ -41,7 +41,7 @@ public partial class ConsentEndpointTests(CibaWebFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task ConsentLink_OfAnotherOrganizationsPath_Is404()
+    public async Task ConsentLink_UnderAnUnknownOrganization_Is404()
     {
         var key = await AuthRequests.CreatePendingAsync(factory.Services, "alice");
         using var client = NewClient();
