@@ -1,0 +1,73 @@
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Results;
+using Ciba.Application.Common.Security;
+using Ciba.Domain.Backchannel;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ciba.Application.Backchannel.Consent;
+
+/// <summary>
+/// What the person who opened a link is asked to approve (product.md §5). Fails with
+/// <see cref="ErrorCodes.NotFound"/>, <see cref="ErrorCodes.LinkExpired"/> or
+/// <see cref="ErrorCodes.AlreadyDecided"/> when the link can no longer be used.
+/// </summary>
+/// <param name="LinkKey">The raw <c>authCodeKey</c> from the link.</param>
+public sealed record GetConsentQuery(Guid OrganizationId, string? LinkKey) : IRequest<Result<ConsentDetails>>
+{
+    public override string ToString() => $"GetConsentQuery {{ OrganizationId = {OrganizationId} }}";
+}
+
+/// <param name="UserId">The person the request names; only they may decide.</param>
+/// <param name="Scopes">The requested scopes in request order, without duplicates.</param>
+public sealed record ConsentDetails(
+    string ApplicationName,
+    string? BindingMessage,
+    IReadOnlyList<string> Scopes,
+    TimeSpan TimeLeft,
+    Guid UserId);
+
+internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvider time)
+    : IRequestHandler<GetConsentQuery, Result<ConsentDetails>>
+{
+    private const int MaxLinkKeyLength = 256;
+
+    public async Task<Result<ConsentDetails>> Handle(GetConsentQuery request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.LinkKey) || request.LinkKey.Length > MaxLinkKeyLength)
+        {
+            return Error.NotFound("The request");
+        }
+
+        var hash = SecretHashing.HashToken(request.LinkKey);
+        var found = await (
+                from r in db.BackchannelRequests.AsNoTracking()
+                join a in db.Applications.AsNoTracking() on r.ApplicationId equals a.Id
+                where r.OrganizationId == request.OrganizationId && r.LinkKeyHash == hash
+                select new { AuthRequest = r, ApplicationName = a.Name })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return Error.NotFound("The request");
+        }
+
+        var now = time.GetUtcNow();
+        var authRequest = found.AuthRequest;
+        if (authRequest.Status != BackchannelRequestStatus.Pending)
+        {
+            return new Error(ErrorCodes.AlreadyDecided, "The request was already decided.");
+        }
+
+        if (!authRequest.IsAwaitingDecision(now))
+        {
+            return new Error(ErrorCodes.LinkExpired, "The request has expired.");
+        }
+
+        return new ConsentDetails(
+            found.ApplicationName,
+            string.IsNullOrWhiteSpace(authRequest.BindingMessage) ? null : authRequest.BindingMessage,
+            authRequest.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList(),
+            authRequest.TimeLeft(now),
+            authRequest.UserId);
+    }
+}

@@ -1,0 +1,6 @@
+namespace Ciba.Web.Consent;
+
+public sealed class DecisionDoneViewModel
+{
+    public bool Approved { get; init; }
+}
