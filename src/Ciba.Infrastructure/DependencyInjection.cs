@@ -71,8 +71,8 @@ public static class DependencyInjection
         services.AddOptions<NotificationOptions>()
             .Bind(configuration.GetSection(NotificationOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => !NotificationOptions.Validate(o).Any(), "Ciba:Notifications is not valid: check PollInterval, backoff, ProviderTimeout and ClaimLease.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
 
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddHttpClient(SendGridEmailSender.HttpClientName, ConfigureProviderClient);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Ciba.Infrastructure.Notifications;
 
@@ -70,5 +71,14 @@ public sealed class NotificationOptions
         {
             yield return $"Ciba:Notifications:ClaimLease must exceed the slowest batch ({slowestBatch}) by at least 30 seconds.";
         }
+    }
+}
+
+internal sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NotificationOptions options)
+    {
+        var failures = NotificationOptions.Validate(options).ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
