@@ -7,6 +7,7 @@ using Ciba.Infrastructure.Notifications.Dispatch;
 using Ciba.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Ciba.Application.Tests.Notifications;
 
@@ -269,6 +270,28 @@ public class OutboxDispatcherTests(ApplicationFixture fixture) : IClassFixture<A
         Assert.Equal(0, meanwhile);
         Assert.Single(_vonage.Requests);
         Assert.Equal(DeliveryStatus.Sent, (await _scenario.MessageAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task DispatchOnce_WhenANodeDiedHoldingTheClaim_SendsAfterTheClaimRunsOut()
+    {
+        var lease = fixture.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.ClaimLease;
+        var id = await _scenario.EnqueueSignInAsync(_organizationId, MessageChannel.Sms, "+15550100001", expiresInSeconds: 600);
+        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var claimByDeadNode = new NpgsqlCommand("UPDATE \"OutgoingMessages\" SET \"NextAttemptAt\" = @lease WHERE \"Id\" = @id", connection);
+            claimByDeadNode.Parameters.AddWithValue("lease", fixture.Time.GetUtcNow() + lease);
+            claimByDeadNode.Parameters.AddWithValue("id", id);
+            await claimByDeadNode.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(0, await _scenario.Dispatcher.DispatchOnceAsync());
+        fixture.Time.Advance(lease);
+        Assert.Equal(1, await _scenario.Dispatcher.DispatchOnceAsync());
+
+        Assert.Equal(DeliveryStatus.Sent, (await _scenario.MessageAsync(id)).Status);
+        Assert.Single(_vonage.Requests);
     }
 
     private static async Task<int> DrainAsync(OutboxDispatcher dispatcher)
