@@ -4,6 +4,8 @@ using Ciba.Application.Accounts;
 using Ciba.Application.Notifications;
 using Ciba.Infrastructure.Identity;
 using Ciba.Infrastructure.Notifications;
+using Ciba.Infrastructure.Notifications.Dispatch;
+using Ciba.Infrastructure.Notifications.Senders;
 using Ciba.Infrastructure.Organizations;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Infrastructure.Seeding;
@@ -12,6 +14,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Ciba.Infrastructure;
 
@@ -29,7 +32,9 @@ public static class DependencyInjection
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextPool<CibaDbContext>((provider, options) => options.UseNpgsql(ConnectionString(provider)));
+        services.AddDbContextPool<CibaDbContext>((provider, options) => options
+            .UseNpgsql(ConnectionString(provider))
+            .AddInterceptors(provider.GetRequiredService<OutboxWakeInterceptor>()));
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());
         services.AddScoped<IOrganizationContext, OrganizationContext>();
         services.AddScoped<IUserDirectory, UserDirectory>();
@@ -57,10 +62,36 @@ public static class DependencyInjection
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
 
+        AddNotificationDelivery(services, configuration);
+
         services.AddScoped<DemoDataSeeder>();
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
         return services;
     }
+
+    private static void AddNotificationDelivery(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationOptions>()
+            .Bind(configuration.GetSection(NotificationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddHttpClient(SendGridEmailSender.HttpClientName, ConfigureProviderClient);
+        services.AddHttpClient<VonageSmsSender>(ConfigureProviderClient);
+        services.AddSingleton<SendGridEmailSender>();
+        services.AddScoped<DevelopmentInboxSender>();
+        services.AddScoped<INotificationSender, OrganizationNotificationSender>();
+
+        services.AddSingleton<OutboxWakeSignal>();
+        services.AddSingleton<OutboxWakeInterceptor>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService<OutboxDispatcherService>();
+    }
+
+    private static void ConfigureProviderClient(IServiceProvider provider, HttpClient client) =>
+        client.Timeout = provider.GetRequiredService<IOptions<NotificationOptions>>().Value.ProviderTimeout;
 
     // Read when the first context is built, so a host's late configuration (tests) is seen.
     private static string ConnectionString(IServiceProvider provider) =>

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Notifications;
+using Ciba.Application.Notifications.Providers;
+using Ciba.Domain.Notifications;
+using Ciba.Domain.Users;
+using Ciba.Infrastructure.Notifications.Templates;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ciba.Infrastructure.Notifications.Senders;
+
+/// <summary>Renders a message and sends it through the provider its organization chose for the channel.</summary>
+public sealed class OrganizationNotificationSender(
+    IApplicationDbContext db,
+    ISecretProtector secrets,
+    SendGridEmailSender sendGrid,
+    VonageSmsSender vonage,
+    DevelopmentInboxSender inbox,
+    TimeProvider time) : INotificationSender
+{
+    public async Task<SendOutcome> SendAsync(NotificationDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var providers = await db.NotificationProviders.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.OrganizationId == delivery.OrganizationId, cancellationToken);
+        return delivery.Channel switch
+        {
+            MessageChannel.Email => await SendEmailAsync(delivery, providers, cancellationToken),
+            MessageChannel.Sms => await SendSmsAsync(delivery, providers, cancellationToken),
+            _ => SendOutcome.Permanent($"Unknown channel {delivery.Channel}."),
+        };
+    }
+
+    private async Task<SendOutcome> SendEmailAsync(NotificationDelivery delivery, NotificationProviders? providers, CancellationToken cancellationToken)
+    {
+        var email = EmailTemplate.Render(delivery, time.GetUtcNow());
+        switch (providers?.EmailProvider ?? EmailProviderKind.None)
+        {
+            case EmailProviderKind.DevelopmentInbox:
+                return await inbox.SendAsync(
+                    delivery.OrganizationId, MessageChannel.Email, delivery.Recipient, email.Subject, email.Text, delivery.Content.Link, cancellationToken);
+            case EmailProviderKind.SendGrid:
+                if (string.IsNullOrEmpty(providers!.SendGridFromAddress))
+                {
+                    return SendOutcome.Permanent("SendGrid has no from address; check the email provider settings.");
+                }
+
+                var apiKey = Reveal(providers.SendGridProtectedApiKey);
+                if (apiKey is null)
+                {
+                    return SendOutcome.Permanent("The SendGrid API key cannot be read; enter it again in the email provider settings.");
+                }
+
+                var settings = new SendGridSettings(
+                    apiKey, providers.SendGridFromAddress, providers.SendGridFromName, providers.SendGridBaseUrl ?? ProviderDefaults.SendGridBaseUrl);
+                return await sendGrid.SendAsync(settings, delivery.Recipient, email, cancellationToken);
+            default:
+                return SendOutcome.Permanent("No email provider is configured.");
+        }
+    }
+
+    private async Task<SendOutcome> SendSmsAsync(NotificationDelivery delivery, NotificationProviders? providers, CancellationToken cancellationToken)
+    {
+        if (!PhoneNumber.IsE164(delivery.Recipient))
+        {
+            return SendOutcome.Permanent("The recipient is not a mobile number in E.164.");
+        }
+
+        var text = SmsTemplate.Render(delivery, time.GetUtcNow());
+        switch (providers?.SmsProvider ?? SmsProviderKind.None)
+        {
+            case SmsProviderKind.DevelopmentInbox:
+                return await inbox.SendAsync(
+                    delivery.OrganizationId, MessageChannel.Sms, delivery.Recipient, null, text, delivery.Content.Link, cancellationToken);
+            case SmsProviderKind.Vonage:
+                var apiSecret = Reveal(providers!.VonageProtectedApiSecret);
+                if (apiSecret is null || string.IsNullOrEmpty(providers.VonageApiKey) || string.IsNullOrEmpty(providers.VonageFrom))
+                {
+                    return SendOutcome.Permanent("The Vonage settings are incomplete or cannot be read; enter them again in the SMS provider settings.");
+                }
+
+                var settings = new VonageSettings(
+                    providers.VonageApiKey, apiSecret, providers.VonageFrom, providers.VonageBaseUrl ?? ProviderDefaults.VonageBaseUrl);
+                return await vonage.SendAsync(settings, delivery.Recipient, text, cancellationToken);
+            default:
+                return SendOutcome.Permanent("No SMS provider is configured.");
+        }
+    }
+
+    private string? Reveal(string? protectedSecret)
+    {
+        if (string.IsNullOrEmpty(protectedSecret))
+        {
+            return null;
+        }
+
+        try
+        {
+            return secrets.Unprotect(protectedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+}
