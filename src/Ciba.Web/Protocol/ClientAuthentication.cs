@@ -49,9 +49,9 @@ public static class ClientAuthentication
         }
 
         var header = authorization.Count == 1 ? authorization[0] : null;
-        if (header is not null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        if (header is not null && IsBasic(header))
         {
-            var basic = ReadBasic(header.AsSpan(6).Trim());
+            var basic = ReadBasic(header.AsSpan(5).Trim());
             if (formSecret is not null || (formClientId is not null && formClientId != basic.ClientId))
             {
                 return (basic, new Error(OAuthErrorCodes.InvalidRequest, "Use exactly one client authentication method."));
@@ -64,6 +64,9 @@ public static class ClientAuthentication
             ? (new ClientCredentials(ClientAuthenticationMethod.None, formClientId, null), null)
             : (new ClientCredentials(ClientAuthenticationMethod.ClientSecretPost, formClientId, formSecret), null);
     }
+
+    private static bool IsBasic(string header) =>
+        header.StartsWith("Basic", StringComparison.OrdinalIgnoreCase) && (header.Length == 5 || header[5] == ' ');
 
     private static ClientCredentials ReadBasic(ReadOnlySpan<char> encoded)
     {

@@ -11,8 +11,10 @@ namespace Ciba.Web.Protocol.Backchannel;
 public sealed class BackchannelAuthenticationController(IMediator mediator, ILogger<BackchannelAuthenticationController> logger) : ControllerBase
 {
     [HttpPost("t/{org}/oauth2/ciba")]
-    public async Task<IActionResult> Initiate(CancellationToken cancellationToken)
+    public async Task<IActionResult> Initiate()
     {
+        // No action parameters: MVC would otherwise read the form itself before ProtocolForm can.
+        var cancellationToken = HttpContext.RequestAborted;
         var organization = OrganizationRouteMiddleware.Current(HttpContext);
         if (organization is null)
         {

@@ -51,8 +51,10 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
     }
 
     [HttpGet("t/{org}/oauth2/jwks")]
-    public async Task<IActionResult> Jwks(CancellationToken cancellationToken)
+    public async Task<IActionResult> Jwks()
     {
+        // No action parameters: MVC would otherwise read the form itself before ProtocolForm can.
+        var cancellationToken = HttpContext.RequestAborted;
         if (OrganizationRouteMiddleware.Current(HttpContext) is null)
         {
             return NotFound();

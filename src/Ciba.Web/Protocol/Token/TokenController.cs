@@ -13,8 +13,10 @@ namespace Ciba.Web.Protocol.Token;
 public sealed class TokenController(IMediator mediator, ILogger<TokenController> logger) : ControllerBase
 {
     [HttpPost("t/{org}/oauth2/token")]
-    public async Task<IActionResult> Exchange(CancellationToken cancellationToken)
+    public async Task<IActionResult> Exchange()
     {
+        // No action parameters: MVC would otherwise read the form itself before ProtocolForm can.
+        var cancellationToken = HttpContext.RequestAborted;
         var organization = OrganizationRouteMiddleware.Current(HttpContext);
         if (organization is null)
         {

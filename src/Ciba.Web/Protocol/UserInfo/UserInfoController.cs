@@ -15,8 +15,10 @@ public sealed class UserInfoController(IMediator mediator) : ControllerBase
 
     [HttpGet("t/{org}/oauth2/userinfo")]
     [HttpPost("t/{org}/oauth2/userinfo")]
-    public async Task<IActionResult> Get(CancellationToken cancellationToken)
+    public async Task<IActionResult> Get()
     {
+        // No action parameters: MVC would otherwise read the form itself before ProtocolForm can.
+        var cancellationToken = HttpContext.RequestAborted;
         var organization = OrganizationRouteMiddleware.Current(HttpContext);
         if (organization is null)
         {
