@@ -1,15 +1,18 @@
 namespace Ciba.Web.Protocol;
 
-/// <summary>Protocol logs (event ids 3000–3099). Never secrets, tokens, auth_req_id or link keys.</summary>
+/// <summary>
+/// Protocol logs (event ids 3000–3099). Never secrets, tokens, auth_req_id or link keys. Per-request
+/// outcomes are Debug: at thousands of requests a second, Information logs would bound throughput.
+/// </summary>
 public static partial class ProtocolLog
 {
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Backchannel request accepted for client {ClientId} (expires in {ExpiresIn} s, external link: {External}).")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Backchannel request accepted for client {ClientId} (expires in {ExpiresIn} s, external link: {External}).")]
     public static partial void BackchannelAccepted(ILogger logger, string clientId, int expiresIn, bool external);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Backchannel request refused for client {ClientId}: {Error}.")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Backchannel request refused for client {ClientId}: {Error}.")]
     public static partial void BackchannelRefused(ILogger logger, string? clientId, string error);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Tokens issued to client {ClientId}.")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Tokens issued to client {ClientId}.")]
     public static partial void TokensIssued(ILogger logger, string clientId);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Token request of client {ClientId} answered {Error}.")]
