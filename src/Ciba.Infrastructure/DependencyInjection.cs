@@ -2,6 +2,7 @@ using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Accounts;
 using Ciba.Application.Notifications;
+using Ciba.Application.Tokens;
 using Ciba.Infrastructure.Identity;
 using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Notifications.Dispatch;
@@ -9,6 +10,7 @@ using Ciba.Infrastructure.Notifications.Senders;
 using Ciba.Infrastructure.Organizations;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Infrastructure.Seeding;
+using Ciba.Infrastructure.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +43,10 @@ public static class DependencyInjection
         services.AddMemoryCache();
         services.AddSingleton<IOrganizationLookup, CachedOrganizationLookup>();
         services.AddSingleton<INotificationContentProtector, DataProtectionNotificationContentProtector>();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
+        services.AddSingleton<ITokenReader, JwtTokenReader>();
+        services.AddHostedService<SigningKeyRingWarmup>();
 
         services.AddDataProtection()
             .SetApplicationName("Ciba")

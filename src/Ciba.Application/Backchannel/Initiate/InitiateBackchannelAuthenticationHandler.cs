@@ -1,0 +1,153 @@
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Options;
+using Ciba.Application.Common.Protocol;
+using Ciba.Application.Common.Results;
+using Ciba.Application.Common.Security;
+using Ciba.Application.Notifications;
+using Ciba.Application.Tokens;
+using Ciba.Domain.Applications;
+using Ciba.Domain.Backchannel;
+using Ciba.Domain.Notifications;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Ciba.Application.Backchannel.Initiate;
+
+/// <summary>
+/// Finds the person, picks the channels (product.md §4) and writes the auth request together with
+/// its outgoing messages in one transaction (the outbox).
+/// </summary>
+internal sealed class InitiateBackchannelAuthenticationHandler(
+    IApplicationDbContext db,
+    IUserDirectory users,
+    ITokenReader tokens,
+    INotificationContentProtector protector,
+    IOptions<CibaOptions> options,
+    TimeProvider time)
+    : IRequestHandler<InitiateBackchannelAuthenticationCommand, Result<BackchannelAuthenticationResponse>>
+{
+    private static readonly Error UnknownUser = new(OAuthErrorCodes.UnknownUserId, "The hint does not identify a user.");
+
+    public async Task<Result<BackchannelAuthenticationResponse>> Handle(InitiateBackchannelAuthenticationCommand request, CancellationToken cancellationToken)
+    {
+        var organization = request.Organization;
+        var client = request.Client;
+        var user = await FindUserAsync(request, cancellationToken);
+        if (user is null)
+        {
+            return UnknownUser;
+        }
+
+        var channels = await SelectChannelsAsync(request, user, cancellationToken);
+        if (!channels.IsSuccess)
+        {
+            return channels.Error;
+        }
+
+        var settings = client.CibaSettings;
+        var expiresIn = settings.ExpirySeconds;
+        if (request.RequestedExpiry is not null && BackchannelParameters.TryParseRequestedExpiry(request.RequestedExpiry, out var requested))
+        {
+            expiresIn = Math.Min(requested, expiresIn);
+        }
+
+        var now = time.GetUtcNow();
+        var authReqId = RandomTokens.Create();
+        var linkKey = RandomTokens.Create();
+        var bindingMessage = string.IsNullOrEmpty(request.BindingMessage) ? null : request.BindingMessage;
+        var authRequest = BackchannelAuthenticationRequest.Create(
+            organization.Id,
+            client.Id,
+            user.Id,
+            SecretHashing.HashToken(authReqId),
+            SecretHashing.HashToken(linkKey),
+            string.Join(' ', Scopes.Parse(request.Scope)),
+            bindingMessage,
+            channels.Value,
+            expiresIn,
+            settings.PollingIntervalSeconds,
+            now);
+        db.BackchannelRequests.Add(authRequest);
+
+        var link = options.Value.AuthorizeLink(organization.Handle, linkKey);
+        if ((channels.Value & (NotificationChannels.Email | NotificationChannels.Sms)) != NotificationChannels.None)
+        {
+            var content = protector.Protect(new NotificationContent(client.Name, bindingMessage, link, authRequest.ExpiresAt, now));
+            if ((channels.Value & NotificationChannels.Email) != NotificationChannels.None)
+            {
+                db.OutgoingMessages.Add(OutgoingMessage.Create(organization.Id, authRequest.Id, MessageChannel.Email, user.Email!, content, authRequest.ExpiresAt, now));
+            }
+
+            if ((channels.Value & NotificationChannels.Sms) != NotificationChannels.None)
+            {
+                db.OutgoingMessages.Add(OutgoingMessage.Create(organization.Id, authRequest.Id, MessageChannel.Sms, user.MobileNumber!, content, authRequest.ExpiresAt, now));
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var authUrl = channels.Value == NotificationChannels.External ? link : null;
+        return new BackchannelAuthenticationResponse(authReqId, expiresIn, settings.PollingIntervalSeconds, authUrl);
+    }
+
+    private async Task<UserContact?> FindUserAsync(InitiateBackchannelAuthenticationCommand request, CancellationToken cancellationToken)
+    {
+        var organizationId = request.Organization.Id;
+        if (!string.IsNullOrEmpty(request.LoginHint))
+        {
+            return await users.FindByLoginHintAsync(organizationId, request.LoginHint, cancellationToken);
+        }
+
+        var issuer = options.Value.Issuer(request.Organization.Handle);
+        var userId = await tokens.ReadIdTokenHintAsync(request.IdTokenHint!, issuer, request.Client.ClientId, cancellationToken);
+        return userId is { } id ? await users.FindByIdAsync(organizationId, id, cancellationToken) : null;
+    }
+
+    /// <summary>product.md §4: the named channel if it can reach the person; otherwise External alone, or every reachable Email/SMS channel.</summary>
+    private async Task<Result<NotificationChannels>> SelectChannelsAsync(
+        InitiateBackchannelAuthenticationCommand request, UserContact user, CancellationToken cancellationToken)
+    {
+        var enabled = request.Client.CibaSettings.Channels;
+        var named = request.NotificationChannel is null ? null : BackchannelParameters.ParseChannel(request.NotificationChannel);
+        if (named == NotificationChannels.External || (named is null && enabled == NotificationChannels.External))
+        {
+            return NotificationChannels.External;
+        }
+
+        var providers = await db.NotificationProviders.AsNoTracking()
+            .Where(p => p.OrganizationId == request.Organization.Id)
+            .Select(p => new { p.EmailProvider, p.SmsProvider })
+            .SingleOrDefaultAsync(cancellationToken);
+        var emailReaches = providers is not null && providers.EmailProvider != EmailProviderKind.None && user.EmailVerified && !string.IsNullOrEmpty(user.Email);
+        var smsReaches = providers is not null && providers.SmsProvider != SmsProviderKind.None && !string.IsNullOrEmpty(user.MobileNumber);
+
+        if (named == NotificationChannels.Email)
+        {
+            return emailReaches
+                ? NotificationChannels.Email
+                : new Error(OAuthErrorCodes.InvalidRequest, "The email channel cannot reach this user: no email provider or no verified email address.");
+        }
+
+        if (named == NotificationChannels.Sms)
+        {
+            return smsReaches
+                ? NotificationChannels.Sms
+                : new Error(OAuthErrorCodes.InvalidRequest, "The sms channel cannot reach this user: no SMS provider or no mobile number.");
+        }
+
+        var selected = NotificationChannels.None;
+        if (emailReaches && (enabled & NotificationChannels.Email) != NotificationChannels.None)
+        {
+            selected |= NotificationChannels.Email;
+        }
+
+        if (smsReaches && (enabled & NotificationChannels.Sms) != NotificationChannels.None)
+        {
+            selected |= NotificationChannels.Sms;
+        }
+
+        return selected != NotificationChannels.None
+            ? selected
+            : new Error(OAuthErrorCodes.InvalidRequest, "No enabled notification channel can reach this user.");
+    }
+}

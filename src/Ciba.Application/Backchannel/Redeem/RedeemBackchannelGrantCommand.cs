@@ -1,0 +1,13 @@
+using Ciba.Application.Clients.Authenticate;
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Results;
+using MediatR;
+
+namespace Ciba.Application.Backchannel.Redeem;
+
+/// <summary>A token request with the CIBA grant (CIBA Core §10.1): one poll of an <c>auth_req_id</c>.</summary>
+public sealed record RedeemBackchannelGrantCommand(OrganizationSummary Organization, AuthenticatedClient Client, string? AuthReqId)
+    : IRequest<Result<TokenResponse>>;
+
+/// <summary>The successful token response (CIBA Core §10.1.1; OpenID Connect Core §3.1.3.3).</summary>
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string IdToken, string Scope);

@@ -1,0 +1,12 @@
+namespace Ciba.Application.Clients.Authenticate;
+
+/// <summary>How a client presented its credentials (OpenID Connect Core §9).</summary>
+public enum ClientAuthenticationMethod
+{
+    None = 0,
+    ClientSecretBasic = 1,
+    ClientSecretPost = 2,
+}
+
+/// <summary>The credentials a client presented, as read from the HTTP request.</summary>
+public sealed record ClientCredentials(ClientAuthenticationMethod Method, string? ClientId, string? ClientSecret);

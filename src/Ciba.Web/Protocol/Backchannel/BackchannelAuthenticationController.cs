@@ -1,0 +1,61 @@
+using Ciba.Application.Backchannel.Initiate;
+using Ciba.Web.Organizations;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Ciba.Web.Protocol.Backchannel;
+
+/// <summary>The backchannel authentication endpoint (CIBA Core §7; product.md §3).</summary>
+[IgnoreAntiforgeryToken]
+[OAuthExceptionFilter]
+public sealed class BackchannelAuthenticationController(IMediator mediator, ILogger<BackchannelAuthenticationController> logger) : ControllerBase
+{
+    [HttpPost("t/{org}/oauth2/ciba")]
+    public async Task<IActionResult> Initiate()
+    {
+        // No action parameters: MVC would otherwise read the form itself before ProtocolForm can.
+        var cancellationToken = HttpContext.RequestAborted;
+        var organization = OrganizationRouteMiddleware.Current(HttpContext);
+        if (organization is null)
+        {
+            return NotFound();
+        }
+
+        var (form, formError) = await ProtocolForm.ReadAsync(Request, cancellationToken);
+        if (form is null)
+        {
+            ProtocolLog.BackchannelRefused(logger, null, formError!.Code);
+            return OAuthErrorResults.For(formError!);
+        }
+
+        var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
+        if (client is null)
+        {
+            ProtocolLog.BackchannelRefused(logger, null, failure!.Error.Code);
+            return failure!.ToResult();
+        }
+
+        var result = await mediator.Send(
+            new InitiateBackchannelAuthenticationCommand(
+                organization,
+                client,
+                form["scope"],
+                form["login_hint"],
+                form["id_token_hint"],
+                form["login_hint_token"],
+                form["binding_message"],
+                form["requested_expiry"],
+                form["notification_channel"]),
+            cancellationToken);
+        if (!result.IsSuccess)
+        {
+            ProtocolLog.BackchannelRefused(logger, client.ClientId, result.Error.Code);
+            return OAuthErrorResults.For(result.Error);
+        }
+
+        ProtocolLog.BackchannelAccepted(logger, client.ClientId, result.Value.ExpiresIn, result.Value.AuthUrl is not null);
+
+        // CIBA Core §7.3
+        return new ProtocolJsonResult<BackchannelAuthenticationResponse>(result.Value, ProtocolJsonContext.Default.BackchannelAuthenticationResponse);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using Ciba.Application.Clients.Authenticate;
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Results;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace Ciba.Web.Protocol;
+
+/// <summary>
+/// Reads the client's credentials from the request (RFC 6749 §2.3.1: HTTP Basic with form-encoded
+/// id and secret, or <c>client_id</c> + <c>client_secret</c> in the body; one method only) and
+/// authenticates the client through the application layer.
+/// </summary>
+public static class ClientAuthentication
+{
+    private const int MaxAuthorizationLength = 1024;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static async Task<(AuthenticatedClient? Client, ProtocolFailure? Failure)> AuthenticateAsync(
+        IMediator mediator, OrganizationSummary organization, HttpRequest request, ProtocolForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mediator);
+        ArgumentNullException.ThrowIfNull(organization);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(form);
+        var (credentials, error) = Read(request, form);
+        var basicAttempted = credentials?.Method == ClientAuthenticationMethod.ClientSecretBasic;
+        if (error is not null)
+        {
+            return (null, new ProtocolFailure(error, basicAttempted));
+        }
+
+        var result = await mediator.Send(new AuthenticateClientQuery(organization.Id, credentials!), cancellationToken);
+        return result.IsSuccess ? (result.Value, null) : (null, new ProtocolFailure(result.Error, basicAttempted));
+    }
+
+    public static (ClientCredentials? Credentials, Error? Error) Read(HttpRequest request, ProtocolForm form)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(form);
+        var formClientId = form["client_id"];
+        var formSecret = form["client_secret"];
+        var authorization = request.Headers[HeaderNames.Authorization];
+        if (authorization.Count > 1)
+        {
+            return (null, new Error(OAuthErrorCodes.InvalidRequest, "The Authorization header is repeated."));
+        }
+
+        var header = authorization.Count == 1 ? authorization[0] : null;
+        if (header is not null && IsBasic(header))
+        {
+            var basic = ReadBasic(header.AsSpan(5).Trim());
+            if (formSecret is not null || (formClientId is not null && formClientId != basic.ClientId))
+            {
+                return (basic, new Error(OAuthErrorCodes.InvalidRequest, "Use exactly one client authentication method."));
+            }
+
+            return (basic, null);
+        }
+
+        return formSecret is null
+            ? (new ClientCredentials(ClientAuthenticationMethod.None, formClientId, null), null)
+            : (new ClientCredentials(ClientAuthenticationMethod.ClientSecretPost, formClientId, formSecret), null);
+    }
+
+    private static bool IsBasic(string header) =>
+        header.StartsWith("Basic", StringComparison.OrdinalIgnoreCase) && (header.Length == 5 || header[5] == ' ');
+
+    private static ClientCredentials ReadBasic(ReadOnlySpan<char> encoded)
+    {
+        var failed = new ClientCredentials(ClientAuthenticationMethod.ClientSecretBasic, null, null);
+        if (encoded.IsEmpty || encoded.Length > MaxAuthorizationLength)
+        {
+            return failed;
+        }
+
+        Span<byte> bytes = stackalloc byte[MaxAuthorizationLength];
+        if (!Convert.TryFromBase64Chars(encoded, bytes, out var length))
+        {
+            return failed;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = StrictUtf8.GetString(bytes[..length]);
+        }
+        catch (DecoderFallbackException)
+        {
+            return failed;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return failed;
+        }
+
+        var clientId = FormDecode(decoded[..colon]);
+        var secret = FormDecode(decoded[(colon + 1)..]);
+        return clientId is null || secret is null ? failed : new ClientCredentials(ClientAuthenticationMethod.ClientSecretBasic, clientId, secret);
+    }
+
+    /// <summary>RFC 6749 §2.3.1: the id and secret are form-urlencoded before Base64.</summary>
+    private static string? FormDecode(string value)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(value.Replace('+', ' '));
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A failed protocol step: the error, and whether the client tried HTTP Basic.</summary>
+public sealed record ProtocolFailure(Error Error, bool BasicAttempted)
+{
+    public IActionResult ToResult() => OAuthErrorResults.For(Error, BasicAttempted);
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Json;
+using Ciba.Application.Common.Results;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace Ciba.Web.Protocol;
+
+/// <summary>
+/// The one place an OAuth error becomes an HTTP response (RFC 6749 §5.2, CIBA Core §13, RFC 6750 §3):
+/// 400, except <c>invalid_client</c> and <c>invalid_token</c> (401), <c>access_denied</c> (403) and
+/// <c>server_error</c> (500); a JSON body with only <c>error</c> and <c>error_description</c>; never cached.
+/// </summary>
+public static class OAuthErrorResults
+{
+    /// <param name="basicAttempted">The client tried HTTP Basic authentication (RFC 6749 §5.2: answer with a Basic challenge).</param>
+    public static IActionResult For(Error error, bool basicAttempted = false)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var status = StatusFor(error.Code);
+        string? challenge = error.Code switch
+        {
+            OAuthErrorCodes.InvalidClient when basicAttempted => "Basic realm=\"ciba\"",
+            OAuthErrorCodes.InvalidToken => "Bearer error=\"invalid_token\"",
+            _ => null,
+        };
+        return new OAuthErrorResult(status, error.Code, SafeDescription(error.Description), challenge);
+    }
+
+    public static int StatusFor(string code) => code switch
+    {
+        OAuthErrorCodes.InvalidClient or OAuthErrorCodes.InvalidToken => StatusCodes.Status401Unauthorized,
+        OAuthErrorCodes.AccessDenied => StatusCodes.Status403Forbidden,
+        OAuthErrorCodes.ServerError => StatusCodes.Status500InternalServerError,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    /// <summary>RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E.</summary>
+    public static string SafeDescription(string description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        var builder = new StringBuilder(description.Length);
+        foreach (var c in description)
+        {
+            builder.Append(c is >= ' ' and <= '~' and not '"' and not '\\' ? c : '?');
+        }
+
+        return builder.ToString();
+    }
+
+    private sealed class OAuthErrorResult(int status, string code, string description, string? challenge) : IActionResult
+    {
+        public async Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = status;
+            ProtocolHeaders.NoStore(response);
+            if (challenge is not null)
+            {
+                response.Headers[HeaderNames.WWWAuthenticate] = challenge;
+            }
+
+            response.ContentType = "application/json";
+            await using var writer = new Utf8JsonWriter(response.Body);
+            writer.WriteStartObject();
+            writer.WriteString("error", code);
+            writer.WriteString("error_description", description);
+            writer.WriteEndObject();
+            await writer.FlushAsync(context.HttpContext.RequestAborted);
+        }
+    }
+}

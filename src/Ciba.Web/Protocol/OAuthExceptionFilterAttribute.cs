@@ -1,0 +1,24 @@
+using Ciba.Application.Common.Results;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace Ciba.Web.Protocol;
+
+/// <summary>An unexpected failure on a protocol endpoint is answered <c>server_error</c> (RFC 6749 §5.2), never a stack trace or ProblemDetails.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class OAuthExceptionFilterAttribute : ExceptionFilterAttribute
+{
+    public override void OnException(ExceptionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Exception is OperationCanceledException && context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILogger<OAuthExceptionFilterAttribute>>();
+        ProtocolLog.EndpointFailed(logger, context.Exception);
+        context.Result = OAuthErrorResults.For(new Error(OAuthErrorCodes.ServerError, "The server could not answer the request."));
+        context.ExceptionHandled = true;
+    }
+}

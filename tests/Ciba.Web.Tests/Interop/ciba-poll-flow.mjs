@@ -1,0 +1,58 @@
+// Runs a whole CIBA poll-mode flow against Ciba with openid-client, a certified relying-party
+// library: discovery, backchannel request, polling, ID token validation (claims and, with the
+// non-repudiation checks, the signature against the JWKS), and UserInfo.
+// Input (environment): CIBA_ISSUER, CIBA_CLIENT_ID, CIBA_CLIENT_SECRET, CIBA_LOGIN_HINT.
+// Output (stdout, one JSON object per line): {"auth_url": ...} once the request is acknowledged,
+// then {"result": {...}} when tokens arrive. Any failure exits non-zero with the error on stderr.
+import * as client from 'openid-client';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const issuer = new URL(env('CIBA_ISSUER'));
+const clientId = env('CIBA_CLIENT_ID');
+const config = await client.discovery(
+  issuer,
+  clientId,
+  undefined,
+  client.ClientSecretBasic(env('CIBA_CLIENT_SECRET')),
+  { execute: [client.allowInsecureRequests] },
+);
+client.enableNonRepudiationChecks(config);
+const metadata = config.serverMetadata();
+
+const ack = await client.initiateBackchannelAuthentication(config, {
+  scope: 'openid profile email',
+  login_hint: env('CIBA_LOGIN_HINT'),
+  binding_message: '1234',
+  notification_channel: 'external',
+});
+console.log(JSON.stringify({ auth_url: ack.auth_url, expires_in: ack.expires_in, interval: ack.interval }));
+
+const tokens = await client.pollBackchannelAuthenticationGrant(config, ack);
+const claims = tokens.claims();
+if (!claims) throw new Error('no ID token');
+
+const { payload } = await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(metadata.jwks_uri)), {
+  issuer: metadata.issuer,
+  audience: clientId,
+  algorithms: ['RS256'],
+});
+const userInfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+
+console.log(JSON.stringify({
+  result: {
+    issuer: metadata.issuer,
+    sub: claims.sub,
+    verified_sub: payload.sub,
+    id_token_kid: decodeProtectedHeader(tokens.id_token).kid,
+    access_token_typ: decodeProtectedHeader(tokens.access_token).typ,
+    token_type: tokens.token_type,
+    scope: tokens.scope,
+    userinfo_preferred_username: userInfo.preferred_username,
+  },
+}));
