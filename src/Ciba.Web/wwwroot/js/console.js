@@ -3,7 +3,7 @@
   "use strict";
 
   // Protocol tab: show the CIBA settings only while the CIBA grant type is ticked.
-  var toggle = document.querySelector("[data-ciba-toggle]");
+  var toggle = document.getElementById("grant-ciba");
   var settings = document.querySelector("[data-ciba-settings]");
   if (toggle && settings) {
     var sync = function () { settings.hidden = !toggle.checked; };
