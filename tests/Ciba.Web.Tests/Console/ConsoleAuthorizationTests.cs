@@ -13,6 +13,9 @@ public class ConsoleAuthorizationTests(CibaWebFactory factory) : IClassFixture<C
         "/t/demo/console/users",
         "/t/demo/console/users/new",
         "/t/demo/console/activity",
+        "/t/demo/console/activity/deliveries",
+        "/t/demo/console/activity/inbox",
+        "/t/demo/console/providers",
         "/t/demo/console/organizations",
     };
 
@@ -85,6 +88,29 @@ public class ConsoleAuthorizationTests(CibaWebFactory factory) : IClassFixture<C
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.StartsWith("/t/demo/login", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/t/demo/console/activity/deliveries")]
+    [InlineData("/t/demo/console/activity/inbox")]
+    [InlineData("/t/demo/console/providers")]
+    public async Task MessagePages_ForAdministrator_Render(string path)
+    {
+        using var admin = await ConsoleSession.AdminAsync(factory);
+
+        using var response = await admin.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ProvidersPost_WithoutAntiforgeryToken_Is400()
+    {
+        using var admin = await ConsoleSession.AdminAsync(factory);
+
+        using var response = await admin.PostWithoutTokenAsync("/t/demo/console/providers/email", [new("Email.Provider", "None")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]
