@@ -1,6 +1,8 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Accounts;
+using Ciba.Application.Console.Organizations;
+using Ciba.Application.Console.Users;
 using Ciba.Application.Notifications;
 using Ciba.Application.Tokens;
 using Ciba.Infrastructure.Identity;
@@ -67,6 +69,8 @@ public static class DependencyInjection
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
+        services.AddScoped<IUserAdministration, UserAdministration>();
+        services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();
 
         AddNotificationDelivery(services, configuration);
 

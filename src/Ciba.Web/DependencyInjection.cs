@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Ciba.Application.Accounts;
 using Ciba.Web.Accounts;
+using Ciba.Web.Console;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -14,6 +15,7 @@ public static class DependencyInjection
         services.AddControllersWithViews();
         services.AddHttpContextAccessor();
         services.AddAuthorization();
+        services.AddConsole();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddCookie(IdentityConstants.ApplicationScheme, ConfigureSignInCookie);
 

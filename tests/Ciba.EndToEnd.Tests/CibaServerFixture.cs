@@ -107,6 +107,7 @@ public sealed class CibaServerFixture : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Ciba", connectionString);
             builder.UseSetting("Ciba:PublicOrigin", publicOrigin);
             builder.UseSetting("Ciba:SeedDemoData", "true");
+            builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
         }
     }

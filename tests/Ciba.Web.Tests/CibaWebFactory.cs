@@ -37,6 +37,7 @@ public sealed class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("ConnectionStrings:Ciba", ConnectionString);
         builder.UseSetting("Ciba:PublicOrigin", PublicOrigin);
         builder.UseSetting("Ciba:SeedDemoData", "true");
+        builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
     }
 }

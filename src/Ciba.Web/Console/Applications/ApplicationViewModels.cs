@@ -1,0 +1,76 @@
+using Ciba.Application.Console.Applications;
+using Ciba.Application.Console.Applications.UpdateProtocol;
+using Ciba.Domain.Applications;
+
+namespace Ciba.Web.Console.Applications;
+
+public sealed class NewApplicationViewModel
+{
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+}
+
+/// <summary>The General tab: the application (read-only parts) and the form's fields.</summary>
+public sealed class ApplicationGeneralViewModel
+{
+    public ApplicationDetails? Application { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+
+    public static ApplicationGeneralViewModel From(ApplicationDetails application) =>
+        new() { Application = application, Name = application.Name, Description = application.Description };
+}
+
+/// <summary>
+/// The Protocol tab. Numbers are kept as typed (strings) so that any input comes back as a field
+/// error from the command's validator, never as a binding failure.
+/// </summary>
+public sealed class ApplicationProtocolViewModel
+{
+    public static IReadOnlyList<(string Value, string Label)> GrantTypeChoices { get; } =
+    [
+        (Domain.Applications.GrantTypes.AuthorizationCode, "Code"),
+        (Domain.Applications.GrantTypes.ClientCredentials, "Client Credentials"),
+        (Domain.Applications.GrantTypes.RefreshToken, "Refresh Token"),
+        (Domain.Applications.GrantTypes.Ciba, "CIBA"),
+    ];
+
+    public static IReadOnlyList<(string Value, string Label, string Hint)> ChannelChoices { get; } =
+    [
+        (nameof(NotificationChannels.Email), "Email", "to the user's verified email address"),
+        (nameof(NotificationChannels.Sms), "SMS", "to the user's mobile number"),
+        (nameof(NotificationChannels.External), "External", "the client delivers the auth_url itself"),
+    ];
+
+    public ApplicationDetails? Application { get; set; }
+
+    public List<string> GrantTypes { get; set; } = [];
+
+    public string? ExpirySeconds { get; set; }
+
+    public List<string> Channels { get; set; } = [];
+
+    public string? PollingIntervalSeconds { get; set; }
+
+    public bool HasGrantType(string grantType) => GrantTypes.Contains(grantType, StringComparer.Ordinal);
+
+    public bool HasChannel(string channel) => Channels.Contains(channel, StringComparer.OrdinalIgnoreCase);
+
+    public static ApplicationProtocolViewModel From(ApplicationDetails application) => new()
+    {
+        Application = application,
+        GrantTypes = [.. application.GrantTypes],
+        ExpirySeconds = application.CibaSettings.ExpirySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Channels = [.. ProtocolValues.NamesOf(application.CibaSettings.Channels)],
+        PollingIntervalSeconds = application.CibaSettings.PollingIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+public static class GrantTypeLabels
+{
+    public static string For(string grantType) =>
+        ApplicationProtocolViewModel.GrantTypeChoices.FirstOrDefault(c => c.Value == grantType).Label ?? grantType;
+}

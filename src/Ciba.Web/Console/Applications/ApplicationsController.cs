@@ -1,0 +1,147 @@
+using Ciba.Application.Console.Applications;
+using Ciba.Application.Console.Applications.Create;
+using Ciba.Application.Console.Applications.Delete;
+using Ciba.Application.Console.Applications.Get;
+using Ciba.Application.Console.Applications.List;
+using Ciba.Application.Console.Applications.RegenerateSecret;
+using Ciba.Application.Console.Applications.UpdateGeneral;
+using Ciba.Application.Console.Applications.UpdateProtocol;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Ciba.Web.Console.Applications;
+
+/// <summary>Applications: list, create, the General and Protocol tabs, a new secret, delete.</summary>
+[Route("t/{org}/console/applications")]
+public sealed class ApplicationsController(IMediator mediator) : ConsoleController
+{
+    [HttpGet("/t/{org}/console")]
+    public IActionResult Home() => Redirect(ConsolePath("applications"));
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
+        View(await mediator.Send(new ListApplicationsQuery(Organization.Id), cancellationToken));
+
+    [HttpGet("new")]
+    public IActionResult New() => View(new NewApplicationViewModel());
+
+    /// <summary>The secret is rendered from this response only (never stored in a cookie or TempData).</summary>
+    [HttpPost("new")]
+    public async Task<IActionResult> New([FromForm] NewApplicationViewModel form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var result = await mediator.Send(new CreateApplicationCommand(Organization.Id, form.Name, form.Description), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            ShowErrors(result.Error);
+            return View(form);
+        }
+
+        return SecretView(result.Value, created: true);
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> General(Guid id, CancellationToken cancellationToken)
+    {
+        var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
+        return application.IsSuccess ? View(ApplicationGeneralViewModel.From(application.Value)) : NotFound();
+    }
+
+    [HttpPost("{id:guid}")]
+    public async Task<IActionResult> General(Guid id, [FromForm] ApplicationGeneralViewModel form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var result = await mediator.Send(new UpdateApplicationGeneralCommand(Organization.Id, id, form.Name, form.Description), cancellationToken);
+        if (result.IsSuccess)
+        {
+            Flash("Saved.");
+            return Redirect(ConsolePath($"applications/{id}"));
+        }
+
+        if (NotFoundIf(result.Error) is { } notFound)
+        {
+            return notFound;
+        }
+
+        var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
+        if (!application.IsSuccess)
+        {
+            return NotFound();
+        }
+
+        ShowErrors(result.Error);
+        form.Application = application.Value;
+        return View(form);
+    }
+
+    [HttpGet("{id:guid}/protocol")]
+    public async Task<IActionResult> Protocol(Guid id, CancellationToken cancellationToken)
+    {
+        var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
+        return application.IsSuccess ? View(ApplicationProtocolViewModel.From(application.Value)) : NotFound();
+    }
+
+    [HttpPost("{id:guid}/protocol")]
+    public async Task<IActionResult> Protocol(Guid id, [FromForm] ApplicationProtocolViewModel form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var command = new UpdateApplicationProtocolCommand(
+            Organization.Id, id, form.GrantTypes, form.ExpirySeconds, form.Channels, form.PollingIntervalSeconds);
+        var result = await mediator.Send(command, cancellationToken);
+        if (result.IsSuccess)
+        {
+            Flash("Saved. The next backchannel request uses these settings.");
+            return Redirect(ConsolePath($"applications/{id}/protocol"));
+        }
+
+        if (NotFoundIf(result.Error) is { } notFound)
+        {
+            return notFound;
+        }
+
+        var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
+        if (!application.IsSuccess)
+        {
+            return NotFound();
+        }
+
+        ShowErrors(result.Error);
+        form.Application = application.Value;
+        return View(form);
+    }
+
+    [HttpPost("{id:guid}/secret")]
+    public async Task<IActionResult> RegenerateSecret(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(new RegenerateClientSecretCommand(Organization.Id, id), cancellationToken);
+        return result.IsSuccess ? SecretView(result.Value, created: false) : NotFound();
+    }
+
+    [HttpGet("{id:guid}/delete")]
+    public async Task<IActionResult> Delete(Guid id, CancellationToken cancellationToken)
+    {
+        var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
+        return application.IsSuccess ? View(application.Value) : NotFound();
+    }
+
+    [HttpPost("{id:guid}/delete")]
+    [ActionName("Delete")]
+    public async Task<IActionResult> DeleteConfirmed(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(new DeleteApplicationCommand(Organization.Id, id), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return NotFound();
+        }
+
+        Flash("The application was deleted.");
+        return Redirect(ConsolePath("applications"));
+    }
+
+    private ViewResult SecretView(IssuedClientSecret issued, bool created)
+    {
+        Response.Headers.CacheControl = "no-store";
+        ViewData["Created"] = created;
+        return View("Secret", issued);
+    }
+}
