@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
-#   bench/run.sh [--seconds 20] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
+#   bench/run.sh [--seconds 20] [--warmup 20] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-seconds=20; concurrency=32; scenario=all; pgbench=""
+seconds=20; warmup=20; concurrency=32; scenario=all; pgbench=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --scenario) scenario="$2"; shift 2 ;;
     --pgbench) pgbench=1; shift ;;
@@ -41,8 +42,7 @@ ASPNETCORE_ENVIRONMENT=Development \
 ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100" \
 Ciba__PublicOrigin="$url" \
 Logging__LogLevel__Default=Warning \
-Logging__LogLevel__Microsoft.AspNetCore=Warning \
-  dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --urls "$url" >/tmp/ciba-bench-server.log 2>&1 &
+  dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --contentRoot "$PWD/src/Ciba.Web" --urls "$url" >/tmp/ciba-bench-server.log 2>&1 &
 server_pid=$!
 
 for _ in $(seq 1 120); do
@@ -53,7 +53,7 @@ curl -fsS "$url/readyz" >/dev/null || { echo "server did not become ready"; cat 
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$psql" --version | awk '{print $3}') on the same machine"
 dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
-  --concurrency "$concurrency" --seconds "$seconds" --server-pid "$server_pid"
+  --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$server_pid"
 
 if [ -n "$pgbench" ]; then
   echo "PostgreSQL alone (pgbench, $concurrency clients, ${seconds}s):"

@@ -125,7 +125,14 @@ internal static class Load
     public static async Task<LoadResult> RunAsync(BenchOptions options, Func<CancellationToken, Task<bool>> request)
     {
         await RunPhaseAsync(options.Concurrency, options.Warmup, request, record: false);
-        return await RunPhaseAsync(options.Concurrency, options.Duration, request, record: true);
+        var serverBefore = CpuTime.OfProcess(options.ServerPid);
+        var postgresBefore = CpuTime.OfProcessesNamed("postgres");
+        var result = await RunPhaseAsync(options.Concurrency, options.Duration, request, record: true);
+        return result with
+        {
+            ServerCpu = CpuTime.OfProcess(options.ServerPid) - serverBefore,
+            PostgresCpu = CpuTime.OfProcessesNamed("postgres") - postgresBefore,
+        };
     }
 
     private static async Task<LoadResult> RunPhaseAsync(int concurrency, TimeSpan duration, Func<CancellationToken, Task<bool>> request, bool record)
@@ -178,6 +185,12 @@ internal static class Load
 
 internal sealed record LoadResult(long[] SortedLatencyTicks, int Errors, TimeSpan Elapsed)
 {
+    /// <summary>CPU the server used during the measured phase (user + system).</summary>
+    public TimeSpan ServerCpu { get; init; }
+
+    /// <summary>CPU every PostgreSQL process on the machine used during the measured phase.</summary>
+    public TimeSpan PostgresCpu { get; init; }
+
     public void Print(string scenario, BenchOptions options)
     {
         double Percentile(double p) => SortedLatencyTicks.Length == 0
@@ -187,8 +200,11 @@ internal sealed record LoadResult(long[] SortedLatencyTicks, int Errors, TimeSpa
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{scenario,-12} concurrency={options.Concurrency} seconds={Elapsed.TotalSeconds:F1} requests={SortedLatencyTicks.Length} " +
             $"errors={Errors} rps={SortedLatencyTicks.Length / Elapsed.TotalSeconds:F0} p50_ms={Percentile(0.50):F2} p99_ms={Percentile(0.99):F2} " +
-            $"server_peak_rss_mb={(rss is null ? "n/a" : rss.Value.ToString("F0", CultureInfo.InvariantCulture))}"));
+            $"server_peak_rss_mb={(rss is null ? "n/a" : rss.Value.ToString("F0", CultureInfo.InvariantCulture))} " +
+            $"server_cpu_us_per_req={PerRequest(ServerCpu):F0} postgres_cpu_us_per_req={PerRequest(PostgresCpu):F0}"));
     }
+
+    private double PerRequest(TimeSpan cpu) => SortedLatencyTicks.Length == 0 ? 0 : cpu.TotalMicroseconds / SortedLatencyTicks.Length;
 
     private static double? PeakRssMegabytes(int pid)
     {
@@ -200,5 +216,59 @@ internal sealed record LoadResult(long[] SortedLatencyTicks, int Errors, TimeSpa
 
         var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
+
+/// <summary>CPU time from /proc: independent of what else the machine runs, unlike requests/s.</summary>
+internal static class CpuTime
+{
+    private static readonly double TicksPerSecond = 100.0; // USER_HZ on Linux
+
+    public static TimeSpan OfProcess(int? pid) => pid is { } id ? Read(id) : TimeSpan.Zero;
+
+    public static TimeSpan OfProcessesNamed(string name)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && ReadComm(pid) == name)
+            {
+                total += Read(pid);
+            }
+        }
+
+        return total;
+    }
+
+    private static string? ReadComm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static TimeSpan Read(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
+        catch (IOException)
+        {
+            return TimeSpan.Zero;
+        }
     }
 }

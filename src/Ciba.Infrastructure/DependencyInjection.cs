@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace Ciba.Infrastructure;
@@ -36,8 +37,9 @@ public static class DependencyInjection
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => CibaDataSource.Create(ConnectionString(provider)));
         services.AddDbContextPool<CibaDbContext>((provider, options) => options
-            .UseNpgsql(ConnectionString(provider))
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(provider.GetRequiredService<OutboxWakeInterceptor>()));
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());
         services.AddScoped<IOrganizationContext, OrganizationContext>();

@@ -1,0 +1,31 @@
+using Npgsql;
+
+namespace Ciba.Infrastructure.Persistence;
+
+/// <summary>
+/// The one Npgsql data source of the process. EF Core opens and closes a pooled connection for each
+/// query, so the defaults matter on the hot paths: no <c>DISCARD ALL</c> when a connection returns
+/// to the pool (Ciba sets no session state), and automatic preparation of the statements that
+/// repeat, so PostgreSQL parses and plans them once per connection. A connection string that sets
+/// either option keeps its own value.
+/// </summary>
+public static class CibaDataSource
+{
+    public static NpgsqlDataSource Create(string connectionString)
+    {
+        var given = new NpgsqlConnectionStringBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (!given.ContainsKey("No Reset On Close"))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
+        if (!given.ContainsKey("Max Auto Prepare"))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.Build();
+    }
+}
