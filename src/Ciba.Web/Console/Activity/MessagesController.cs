@@ -1,38 +1,29 @@
 using Ciba.Application.Common.Paging;
+using Ciba.Application.Notifications.Deliveries;
+using Ciba.Application.Notifications.DevelopmentInbox;
 using Ciba.Web.Console.Providers;
+using MediatR;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ciba.Web.Console.Activity;
 
-/// <summary>
-/// Activity's message tabs: deliveries and the development inbox. The queries behind them are
-/// built on the notification branch; the two methods under "Use cases" are where they are called.
-/// </summary>
+/// <summary>Activity's message tabs: deliveries and the development inbox, newest first, recipients masked.</summary>
 [Route("t/{org}/console/activity")]
-public sealed class MessagesController : ConsoleController
+public sealed class MessagesController(IMediator mediator) : ConsoleController
 {
     private const int PageSize = 20;
 
     [HttpGet("deliveries")]
-    public async Task<IActionResult> Deliveries(int page = 1, CancellationToken cancellationToken = default) =>
-        View(await LoadDeliveriesAsync(Math.Max(1, page), cancellationToken));
-
-    [HttpGet("inbox")]
-    public async Task<IActionResult> Inbox(int page = 1, CancellationToken cancellationToken = default) =>
-        View(await LoadInboxAsync(Math.Max(1, page), cancellationToken));
-
-    // Use cases. The integrator replaces each body with its MediatR call:
-    //   LoadDeliveriesAsync → GetDeliveriesQuery(Organization.Id, page, PageSize), DeliveryView → DeliveryRow
-    //   LoadInboxAsync      → GetDevelopmentInboxQuery(Organization.Id, page, PageSize), DevelopmentInboxMessageView → InboxRow
-    private static Task<PagedItems<DeliveryRow>> LoadDeliveriesAsync(int page, CancellationToken cancellationToken)
+    public async Task<IActionResult> Deliveries(int page = 1, CancellationToken cancellationToken = default)
     {
-        _ = cancellationToken;
-        return Task.FromResult(new PagedItems<DeliveryRow>([], page, PageSize, 0));
+        var deliveries = (await mediator.Send(new GetDeliveriesQuery(Organization.Id, Math.Max(1, page), PageSize), cancellationToken)).Value;
+        return View(new PagedItems<DeliveryRow>([.. deliveries.Items.Select(DeliveryRow.From)], deliveries.Page, deliveries.PageSize, deliveries.TotalCount));
     }
 
-    private static Task<PagedItems<InboxRow>> LoadInboxAsync(int page, CancellationToken cancellationToken)
+    [HttpGet("inbox")]
+    public async Task<IActionResult> Inbox(int page = 1, CancellationToken cancellationToken = default)
     {
-        _ = cancellationToken;
-        return Task.FromResult(new PagedItems<InboxRow>([], page, PageSize, 0));
+        var inbox = (await mediator.Send(new GetDevelopmentInboxQuery(Organization.Id, Math.Max(1, page), PageSize), cancellationToken)).Value;
+        return View(new PagedItems<InboxRow>([.. inbox.Items.Select(InboxRow.From)], inbox.Page, inbox.PageSize, inbox.TotalCount));
     }
 }

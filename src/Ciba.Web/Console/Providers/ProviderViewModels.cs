@@ -1,15 +1,14 @@
+using Ciba.Application.Notifications;
+using Ciba.Application.Notifications.Deliveries;
+using Ciba.Application.Notifications.DevelopmentInbox;
+using Ciba.Application.Notifications.Providers.GetProviders;
 using Ciba.Domain.Notifications;
 
 namespace Ciba.Web.Console.Providers;
 
-/// <summary>
-/// The providers page. Its shape follows <c>GetNotificationProvidersQuery</c>'s view (secrets are
-/// never shown: only whether one is stored) so the integrator can map one onto the other.
-/// </summary>
+/// <summary>The providers page, from <see cref="NotificationProvidersView"/>: secrets are never shown, only whether one is stored.</summary>
 public sealed class ProvidersViewModel
 {
-    public bool Connected { get; init; }
-
     public EmailProviderForm Email { get; init; } = new();
 
     public SmsProviderForm Sms { get; init; } = new();
@@ -21,6 +20,42 @@ public sealed class ProvidersViewModel
     public bool HasVonageApiSecret { get; init; }
 
     public DeliveryRow? LastTestDelivery { get; init; }
+
+    public static ProvidersViewModel From(NotificationProvidersView providers, DeliveryRow? lastTestDelivery)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        return new ProvidersViewModel
+        {
+            Email = new EmailProviderForm
+            {
+                Provider = providers.Email.Provider,
+                FromAddress = providers.Email.FromAddress,
+                FromName = providers.Email.FromName,
+                BaseUrl = providers.Email.BaseUrl,
+            },
+            Sms = new SmsProviderForm
+            {
+                Provider = providers.Sms.Provider,
+                ApiKey = providers.Sms.ApiKey,
+                From = providers.Sms.From,
+                BaseUrl = providers.Sms.BaseUrl,
+            },
+            HasSendGridApiKey = providers.Email.HasApiKey,
+            HasVonageApiSecret = providers.Sms.HasApiSecret,
+            LastTestDelivery = lastTestDelivery,
+        };
+    }
+
+    /// <summary>The same page showing a form as it was posted (secrets are blanked by the view).</summary>
+    public ProvidersViewModel With(EmailProviderForm? email = null, SmsProviderForm? sms = null, TestMessageForm? test = null) => new()
+    {
+        Email = email ?? Email,
+        Sms = sms ?? Sms,
+        Test = test ?? Test,
+        HasSendGridApiKey = HasSendGridApiKey,
+        HasVonageApiSecret = HasVonageApiSecret,
+        LastTestDelivery = LastTestDelivery,
+    };
 }
 
 /// <param name="ApiKey">Write-only: blank keeps the stored key.</param>
@@ -67,14 +102,29 @@ public sealed record DeliveryRow(
     int Attempts,
     string? LastError,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    public static DeliveryRow From(DeliveryView delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return new(delivery.Id, delivery.Channel, delivery.Recipient, delivery.Status, delivery.Attempts, delivery.LastError, delivery.CreatedAt, delivery.CompletedAt);
+    }
+}
 
-/// <summary>One development-inbox message, after <c>DevelopmentInboxMessageView</c>.</summary>
+/// <summary>One development-inbox message, recipient masked like everywhere else on the console.</summary>
 public sealed record InboxRow(
     Guid Id,
     MessageChannel Channel,
-    string Recipient,
+    string MaskedRecipient,
     string? Subject,
     string Body,
     string? Link,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    public static InboxRow From(DevelopmentInboxMessageView message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new(
+            message.Id, message.Channel, RecipientMasking.Mask(message.Channel, message.Recipient), message.Subject, message.Body, message.Link, message.ReceivedAt);
+    }
+}
