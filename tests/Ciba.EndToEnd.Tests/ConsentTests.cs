@@ -280,11 +280,10 @@ public class ConsentTests(CibaServerFixture server) : IClassFixture<CibaServerFi
 
             var answer = await tv.PollAsync(ack.AuthReqId);
 
+            Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
             Assert.Equal("access_denied", answer.Error);
             Assert.True(answer.NoStore);
             Assert.Equal(["error", "error_description"], answer.Body.EnumerateObject().Select(p => p.Name));
-            // The status is not asserted here: product.md §6 and CIBA Core §11 say 400, the protocol
-            // branch answers 403 (TokenEndpointTests.Token_Denied_IsAccessDenied403 pins it).
         });
 
     private static JsonElement JwtPayload(string jwt)

@@ -11,13 +11,16 @@ namespace Ciba.Web.Tests;
 /// The whole web app in memory over a fresh PostgreSQL database (one per test class), seeded with
 /// the demo organization, with time under the test's control.
 /// </summary>
-public sealed class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string PublicOrigin = "https://ciba.test";
 
     public string ConnectionString { get; private set; } = string.Empty;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Whether the hosted outbox dispatcher runs (it sends, and so clears, outbox content).</summary>
+    protected virtual bool DispatcherEnabled => true;
 
     public async Task InitializeAsync()
     {
@@ -38,6 +41,13 @@ public sealed class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Ciba:PublicOrigin", PublicOrigin);
         builder.UseSetting("Ciba:SeedDemoData", "true");
         builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
+        builder.UseSetting("Ciba:Notifications:DispatcherEnabled", DispatcherEnabled ? "true" : "false");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
     }
+}
+
+/// <summary>The web app with the outbox dispatcher stopped, for tests that read outbox rows as written.</summary>
+public sealed class CibaWebFactoryWithoutDispatcher : CibaWebFactory
+{
+    protected override bool DispatcherEnabled => false;
 }

@@ -1,3 +1,4 @@
+using Ciba.Web.Protocol;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -17,12 +18,7 @@ public sealed class ErrorController : Controller
         Response.Headers.CacheControl = "no-store";
         if (IsProtocolEndpoint(path))
         {
-            return new JsonResult(new Dictionary<string, string>
-            {
-                ["error"] = "server_error",
-                ["error_description"] = "The server could not complete the request.",
-            })
-            { StatusCode = StatusCodes.Status500InternalServerError };
+            return OAuthErrorResults.ServerError();
         }
 
         Response.StatusCode = StatusCodes.Status500InternalServerError;

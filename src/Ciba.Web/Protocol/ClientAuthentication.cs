@@ -120,5 +120,5 @@ public static class ClientAuthentication
 /// <summary>A failed protocol step: the error, and whether the client tried HTTP Basic.</summary>
 public sealed record ProtocolFailure(Error Error, bool BasicAttempted)
 {
-    public IActionResult ToResult() => OAuthErrorResults.For(Error, BasicAttempted);
+    public IActionResult ToResult(OAuthEndpoint endpoint) => OAuthErrorResults.For(Error, endpoint, BasicAttempted);
 }

@@ -7,17 +7,26 @@ using Microsoft.Net.Http.Headers;
 namespace Ciba.Web.Protocol;
 
 /// <summary>
-/// The one place an OAuth error becomes an HTTP response (RFC 6749 §5.2, CIBA Core §13, RFC 6750 §3):
-/// 400, except <c>invalid_client</c> and <c>invalid_token</c> (401), <c>access_denied</c> (403) and
+/// The one place an OAuth error becomes an HTTP response (RFC 6749 §5.2, CIBA Core §11, §13, RFC 6750 §3):
+/// 400, except <c>invalid_client</c> and <c>invalid_token</c> (401), <c>access_denied</c> at the
+/// backchannel endpoint (403; at the token endpoint it is a 400 like every grant error) and
 /// <c>server_error</c> (500); a JSON body with only <c>error</c> and <c>error_description</c>; never cached.
 /// </summary>
+public enum OAuthEndpoint
+{
+    Backchannel,
+    Token,
+    UserInfo,
+}
+
 public static class OAuthErrorResults
 {
+    /// <param name="endpoint">Which endpoint answers: the status of <c>access_denied</c> depends on it.</param>
     /// <param name="basicAttempted">The client tried HTTP Basic authentication (RFC 6749 §5.2: answer with a Basic challenge).</param>
-    public static IActionResult For(Error error, bool basicAttempted = false)
+    public static IActionResult For(Error error, OAuthEndpoint endpoint, bool basicAttempted = false)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var status = StatusFor(error.Code);
+        var status = StatusFor(error.Code, endpoint);
         string? challenge = error.Code switch
         {
             OAuthErrorCodes.InvalidClient when basicAttempted => "Basic realm=\"ciba\"",
@@ -27,10 +36,16 @@ public static class OAuthErrorResults
         return new OAuthErrorResult(status, error.Code, SafeDescription(error.Description), challenge);
     }
 
-    public static int StatusFor(string code) => code switch
+    /// <summary>An unexpected failure on any protocol endpoint (RFC 6749 §5.2 <c>server_error</c>).</summary>
+    public static IActionResult ServerError() =>
+        For(new Error(OAuthErrorCodes.ServerError, "The server could not answer the request."), OAuthEndpoint.Token);
+
+    public static int StatusFor(string code, OAuthEndpoint endpoint) => code switch
     {
         OAuthErrorCodes.InvalidClient or OAuthErrorCodes.InvalidToken => StatusCodes.Status401Unauthorized,
-        OAuthErrorCodes.AccessDenied => StatusCodes.Status403Forbidden,
+
+        // CIBA Core §13 (backchannel endpoint): 403. CIBA Core §11 (token endpoint): 400.
+        OAuthErrorCodes.AccessDenied when endpoint == OAuthEndpoint.Backchannel => StatusCodes.Status403Forbidden,
         OAuthErrorCodes.ServerError => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };

@@ -1,4 +1,3 @@
-using Ciba.Application.Common.Results;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
@@ -18,7 +17,7 @@ public sealed class OAuthExceptionFilterAttribute : ExceptionFilterAttribute
 
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILogger<OAuthExceptionFilterAttribute>>();
         ProtocolLog.EndpointFailed(logger, context.Exception);
-        context.Result = OAuthErrorResults.For(new Error(OAuthErrorCodes.ServerError, "The server could not answer the request."));
+        context.Result = OAuthErrorResults.ServerError();
         context.ExceptionHandled = true;
     }
 }

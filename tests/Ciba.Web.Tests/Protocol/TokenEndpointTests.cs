@@ -104,14 +104,15 @@ public sealed class TokenEndpointTests(CibaWebFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task Token_Denied_IsAccessDenied403()
+    public async Task Token_Denied_IsAccessDenied400()
     {
         var (authReqId, linkKey) = await _client.StartExternalAsync();
         Assert.True((await _client.DenyAsync(linkKey)).IsSuccess);
 
         using var response = await _client.PollAsync(authReqId);
 
-        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.Forbidden, "access_denied");
+        // CIBA Core §11: token endpoint errors are 400 (403 is the backchannel endpoint's access_denied).
+        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "access_denied");
     }
 
     [Fact]

@@ -25,14 +25,14 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
         if (form is null)
         {
             ProtocolLog.BackchannelRefused(logger, null, formError!.Code);
-            return OAuthErrorResults.For(formError!);
+            return OAuthErrorResults.For(formError!, OAuthEndpoint.Backchannel);
         }
 
         var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
         if (client is null)
         {
             ProtocolLog.BackchannelRefused(logger, null, failure!.Error.Code);
-            return failure!.ToResult();
+            return failure!.ToResult(OAuthEndpoint.Backchannel);
         }
 
         var result = await mediator.Send(
@@ -50,7 +50,7 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
         if (!result.IsSuccess)
         {
             ProtocolLog.BackchannelRefused(logger, client.ClientId, result.Error.Code);
-            return OAuthErrorResults.For(result.Error);
+            return OAuthErrorResults.For(result.Error, OAuthEndpoint.Backchannel);
         }
 
         ProtocolLog.BackchannelAccepted(logger, client.ClientId, result.Value.ExpiresIn, result.Value.AuthUrl is not null);

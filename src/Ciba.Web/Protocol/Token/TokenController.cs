@@ -61,6 +61,6 @@ public sealed class TokenController(IMediator mediator, ILogger<TokenController>
     private IActionResult Refuse(string? clientId, Error error, bool basicAttempted)
     {
         ProtocolLog.TokenRequestAnswered(logger, clientId, error.Code);
-        return OAuthErrorResults.For(error, basicAttempted);
+        return OAuthErrorResults.For(error, OAuthEndpoint.Token, basicAttempted);
     }
 }
