@@ -39,7 +39,7 @@ dotnet build src/Ciba.Web -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build bench/Ciba.Bench -c Release -nologo -v q -clp:ErrorsOnly
 
 ASPNETCORE_ENVIRONMENT=Development \
-ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100" \
+ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100${CIBA_BENCH_DB_OPTIONS:-}" \
 Ciba__PublicOrigin="$url" \
 Logging__LogLevel__Default=Warning \
   dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --contentRoot "$PWD/src/Ciba.Web" --urls "$url" >/tmp/ciba-bench-server.log 2>&1 &

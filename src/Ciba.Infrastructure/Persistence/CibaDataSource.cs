@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace Ciba.Infrastructure.Persistence;
@@ -13,14 +14,14 @@ public static class CibaDataSource
 {
     public static NpgsqlDataSource Create(string connectionString)
     {
-        var given = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (!given.ContainsKey("No Reset On Close"))
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
         {
             builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
 
-        if (!given.ContainsKey("Max Auto Prepare"))
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
