@@ -103,12 +103,7 @@ public sealed class CibaServerFixture : IAsyncLifetime
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:Ciba", connectionString);
-            builder.UseSetting("Ciba:PublicOrigin", publicOrigin);
-            builder.UseSetting("Ciba:SeedDemoData", "true");
-            builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
-            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
+            builder.UseCibaTestSettings(connectionString, publicOrigin, time);
         }
     }
 }

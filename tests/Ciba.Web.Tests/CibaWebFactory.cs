@@ -36,13 +36,7 @@ public class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Ciba", ConnectionString);
-        builder.UseSetting("Ciba:PublicOrigin", PublicOrigin);
-        builder.UseSetting("Ciba:SeedDemoData", "true");
-        builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
-        builder.UseSetting("Ciba:Notifications:DispatcherEnabled", DispatcherEnabled ? "true" : "false");
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        builder.UseCibaTestSettings(ConnectionString, PublicOrigin, Time, DispatcherEnabled);
     }
 }
 

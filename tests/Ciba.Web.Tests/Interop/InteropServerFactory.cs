@@ -38,10 +38,7 @@ public sealed class InteropServerFactory : WebApplicationFactory<Program>, IAsyn
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Ciba", ConnectionString);
-        builder.UseSetting("Ciba:PublicOrigin", PublicOrigin);
-        builder.UseSetting("Ciba:SeedDemoData", "true");
+        builder.UseCibaTestSettings(ConnectionString, PublicOrigin);
     }
 
     private static int FreePort()

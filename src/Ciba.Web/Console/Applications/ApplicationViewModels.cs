@@ -11,8 +11,14 @@ public sealed class NewApplicationViewModel
     public string? Description { get; set; }
 }
 
+/// <summary>A tab's form, shown again with the application beside it when saving fails.</summary>
+public interface IApplicationTabForm
+{
+    ApplicationDetails? Application { get; set; }
+}
+
 /// <summary>The General tab: the application (read-only parts) and the form's fields.</summary>
-public sealed class ApplicationGeneralViewModel
+public sealed class ApplicationGeneralViewModel : IApplicationTabForm
 {
     public ApplicationDetails? Application { get; set; }
 
@@ -28,7 +34,7 @@ public sealed class ApplicationGeneralViewModel
 /// The Protocol tab. Numbers are kept as typed (strings) so that any input comes back as a field
 /// error from the command's validator, never as a binding failure.
 /// </summary>
-public sealed class ApplicationProtocolViewModel
+public sealed class ApplicationProtocolViewModel : IApplicationTabForm
 {
     public static IReadOnlyList<(string Value, string Label)> GrantTypeChoices { get; } =
     [

@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Results;
 using Ciba.Application.Console.Applications;
 using Ciba.Application.Console.Applications.Create;
 using Ciba.Application.Console.Applications.Delete;
@@ -52,26 +53,7 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
     {
         ArgumentNullException.ThrowIfNull(form);
         var result = await mediator.Send(new UpdateApplicationGeneralCommand(Organization.Id, id, form.Name, form.Description), cancellationToken);
-        if (result.IsSuccess)
-        {
-            Flash("Saved.");
-            return Redirect(ConsolePath($"applications/{id}"));
-        }
-
-        if (NotFoundIf(result.Error) is { } notFound)
-        {
-            return notFound;
-        }
-
-        var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
-        if (!application.IsSuccess)
-        {
-            return NotFound();
-        }
-
-        ShowErrors(result.Error);
-        form.Application = application.Value;
-        return View(form);
+        return await SavedOrShownAgainAsync(id, result, form, "Saved.", $"applications/{id}", cancellationToken);
     }
 
     [HttpGet("{id:guid}/protocol")]
@@ -88,10 +70,18 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
         var command = new UpdateApplicationProtocolCommand(
             Organization.Id, id, form.GrantTypes, form.ExpirySeconds, form.Channels, form.PollingIntervalSeconds);
         var result = await mediator.Send(command, cancellationToken);
+        return await SavedOrShownAgainAsync(
+            id, result, form, "Saved. The next backchannel request uses these settings.", $"applications/{id}/protocol", cancellationToken);
+    }
+
+    /// <summary>Post/Redirect/Get on success; otherwise the same tab again with the errors next to the fields.</summary>
+    private async Task<IActionResult> SavedOrShownAgainAsync(
+        Guid id, Result result, IApplicationTabForm form, string savedMessage, string savedPath, CancellationToken cancellationToken)
+    {
         if (result.IsSuccess)
         {
-            Flash("Saved. The next backchannel request uses these settings.");
-            return Redirect(ConsolePath($"applications/{id}/protocol"));
+            Flash(savedMessage);
+            return Redirect(ConsolePath(savedPath));
         }
 
         if (NotFoundIf(result.Error) is { } notFound)

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ciba.Testing;
+
+/// <summary>
+/// The settings every test host of the web app shares: the Testing environment, its own database,
+/// the public origin, the demo organization seeded, demo administrators allowed to create
+/// organizations, and (optionally) a clock the test controls.
+/// </summary>
+public static class CibaTestHost
+{
+    public static IWebHostBuilder UseCibaTestSettings(
+        this IWebHostBuilder builder, string connectionString, string publicOrigin, TimeProvider? time = null, bool dispatcherEnabled = true)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Ciba", connectionString);
+        builder.UseSetting("Ciba:PublicOrigin", publicOrigin);
+        builder.UseSetting("Ciba:SeedDemoData", "true");
+        builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
+        builder.UseSetting("Ciba:Notifications:DispatcherEnabled", dispatcherEnabled ? "true" : "false");
+        if (time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
+        }
+
+        return builder;
+    }
+}
