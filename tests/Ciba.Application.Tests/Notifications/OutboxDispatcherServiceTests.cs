@@ -56,7 +56,7 @@ public class OutboxDispatcherServiceTests(ApplicationFixture fixture) : IClassFi
 
             Assert.Equal(DeliveryStatus.Sent, (await _scenario.MessageAsync(id)).Status);
             // The wake-up signal makes this near-immediate; the slack is for a busy shared CI machine.
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"Took {clock.Elapsed}.");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"Took {clock.Elapsed}.");
         }
         finally
         {

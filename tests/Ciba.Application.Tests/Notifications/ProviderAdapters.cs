@@ -8,7 +8,8 @@ namespace Ciba.Application.Tests.Notifications;
 /// <summary>The real provider adapters from the infrastructure's registrations, with a short provider timeout and no database.</summary>
 public sealed class ProviderAdapters : IDisposable
 {
-    public static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(1);
+    // Generous: on a busy 2-core CI machine the first call (JIT, connection set-up) can take over a second.
+    public static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(4);
 
     private readonly ServiceProvider _services;
 

@@ -48,7 +48,7 @@ public class SendGridEmailSenderTests : IClassFixture<ProviderAdapters>, IAsyncL
     [Fact]
     public async Task SendAsync_WhenProviderDoesNotAnswerInTime_ReturnsTransient()
     {
-        _server.Enqueue(202, string.Empty, delay: ProviderAdapters.ProviderTimeout * 3);
+        _server.Enqueue(202, string.Empty, delay: ProviderAdapters.ProviderTimeout + TimeSpan.FromSeconds(3));
 
         var outcome = await SendAsync();
 

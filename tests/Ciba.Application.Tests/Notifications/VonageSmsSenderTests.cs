@@ -100,7 +100,7 @@ public class VonageSmsSenderTests : IClassFixture<ProviderAdapters>, IAsyncLifet
     [Fact]
     public async Task SendAsync_WhenProviderDoesNotAnswerInTime_ReturnsTransient()
     {
-        _server.Enqueue(200, """{"messages":[{"status":"0","message-id":"late"}]}""", delay: ProviderAdapters.ProviderTimeout * 3);
+        _server.Enqueue(200, """{"messages":[{"status":"0","message-id":"late"}]}""", delay: ProviderAdapters.ProviderTimeout + TimeSpan.FromSeconds(3));
 
         var outcome = await SendAsync("hello");
 
