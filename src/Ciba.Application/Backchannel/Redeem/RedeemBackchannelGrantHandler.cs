@@ -80,7 +80,7 @@ internal sealed class RedeemBackchannelGrantHandler(
                     break;
             }
 
-            if (!await store.TrySavePollAsync(authRequest, durable: true, cancellationToken))
+            if (!await store.TrySavePollAsync(authRequest, durable: outcome == PollOutcome.Redeemed, cancellationToken))
             {
                 if (attempt == MaxAttempts)
                 {
