@@ -133,6 +133,29 @@ public sealed class TokenEndpointTests(CibaWebFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Token_WrongSecretWithTheClientsOwnApprovedAuthReqId_IsInvalidClientAndLeavesTheRequestAlone()
+    {
+        var (authReqId, linkKey) = await _client.StartExternalAsync("demo-kiosk");
+        Assert.True((await _client.ApproveAsync(linkKey)).IsSuccess);
+        var form = new Dictionary<string, string> { ["grant_type"] = ProtocolClient.CibaGrant, ["auth_req_id"] = authReqId };
+
+        using var response = await _client.PostFormAsync(ProtocolClient.TokenPath, form, "demo-kiosk", "wrong-secret");
+
+        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_client");
+        var after = await StoredAsync(authReqId);
+        Assert.Null(after.LastPolledAt);
+        Assert.Equal(BackchannelRequestStatus.Approved, after.Status);
+    }
+
+    [Fact]
+    public async Task Token_ClientWithoutCibaAndNoAuthReqId_IsUnauthorizedClientFirst()
+    {
+        using var response = await _client.PostFormAsync(ProtocolClient.TokenPath, new Dictionary<string, string> { ["grant_type"] = ProtocolClient.CibaGrant }, "demo-web");
+
+        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "unauthorized_client");
+    }
+
+    [Fact]
     public async Task Token_Approved_IssuesTokensOnceThenInvalidGrant()
     {
         var (authReqId, linkKey) = await _client.StartExternalAsync();

@@ -5,8 +5,11 @@ using MediatR;
 
 namespace Ciba.Application.Backchannel.Redeem;
 
-/// <summary>A token request with the CIBA grant (CIBA Core §10.1): one poll of an <c>auth_req_id</c>.</summary>
-public sealed record RedeemBackchannelGrantCommand(OrganizationSummary Organization, AuthenticatedClient Client, string? AuthReqId)
+/// <summary>
+/// A token request with the CIBA grant (CIBA Core §10.1): the client's authentication and one poll
+/// of an <c>auth_req_id</c>, answered in that order.
+/// </summary>
+public sealed record RedeemBackchannelGrantCommand(OrganizationSummary Organization, ClientCredentials Credentials, string? AuthReqId)
     : IRequest<Result<TokenResponse>>;
 
 /// <summary>The successful token response (CIBA Core §10.1.1; OpenID Connect Core §3.1.3.3).</summary>

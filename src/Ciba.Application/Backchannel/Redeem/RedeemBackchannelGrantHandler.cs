@@ -1,3 +1,4 @@
+using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
@@ -6,18 +7,18 @@ using Ciba.Application.Common.Security;
 using Ciba.Application.Tokens;
 using Ciba.Domain.Backchannel;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Ciba.Application.Backchannel.Redeem;
 
 /// <summary>
-/// One poll: one indexed lookup by the hash of <c>auth_req_id</c>, the aggregate's state machine,
-/// and at most one conditional write. The row version makes concurrent polls of one request
-/// serialize: the loser reloads and polls again, so tokens are issued once.
+/// One poll in two round trips: the client and the auth request (by the hash of
+/// <c>auth_req_id</c>) in one lookup, the aggregate's state machine, and at most one conditional
+/// write. The row version makes concurrent polls of one request serialize: the loser reloads and
+/// polls again, so tokens are issued once.
 /// </summary>
 internal sealed class RedeemBackchannelGrantHandler(
-    IApplicationDbContext db,
+    IBackchannelGrantStore store,
     ITokenIssuer issuer,
     IOptions<CibaOptions> options,
     TimeProvider time)
@@ -29,12 +30,34 @@ internal sealed class RedeemBackchannelGrantHandler(
 
     public async Task<Result<TokenResponse>> Handle(RedeemBackchannelGrantCommand request, CancellationToken cancellationToken)
     {
-        var hash = SecretHashing.HashToken(request.AuthReqId!);
-        var authRequest = await db.BackchannelRequests
-            .SingleOrDefaultAsync(r => r.AuthReqIdHash == hash, cancellationToken);
+        if (!ClientSecretVerification.IsComplete(request.Credentials))
+        {
+            return ClientSecretVerification.InvalidClient;
+        }
+
+        var hash = SecretHashing.HashToken(request.AuthReqId ?? string.Empty);
+        var (application, authRequest) = await store.FindAsync(request.Organization.Id, request.Credentials.ClientId!, hash, cancellationToken);
+        var authenticated = ClientSecretVerification.Verify(request.Credentials, application);
+        if (!authenticated.IsSuccess)
+        {
+            return authenticated.Error;
+        }
+
+        var client = authenticated.Value;
+
+        // RFC 6749 §5.2: the client may not use this grant type.
+        if (!client.AllowsCiba)
+        {
+            return new Error(OAuthErrorCodes.UnauthorizedClient, "The client is not allowed to use the CIBA grant.");
+        }
+
+        if (string.IsNullOrEmpty(request.AuthReqId))
+        {
+            return new Error(OAuthErrorCodes.InvalidRequest, "The auth_req_id parameter is required.");
+        }
 
         // CIBA Core §11: another client's auth_req_id is invalid_grant, and the request is left alone.
-        if (authRequest is null || authRequest.ApplicationId != request.Client.Id || authRequest.OrganizationId != request.Organization.Id)
+        if (authRequest is null || authRequest.ApplicationId != client.Id || authRequest.OrganizationId != request.Organization.Id)
         {
             return InvalidGrant;
         }
@@ -53,21 +76,18 @@ internal sealed class RedeemBackchannelGrantHandler(
                 case PollOutcome.Denied:
                     return new Error(OAuthErrorCodes.AccessDenied, "The user denied the request.");
                 case PollOutcome.Redeemed:
-                    tokens = await IssueAsync(request, authRequest, now, cancellationToken);
+                    tokens = await IssueAsync(request.Organization, client, authRequest, now, cancellationToken);
                     break;
             }
 
-            try
+            if (!await store.TrySavePollAsync(authRequest, durable: outcome == PollOutcome.Redeemed, cancellationToken))
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException conflict) when (attempt < MaxAttempts)
-            {
-                foreach (var entry in conflict.Entries)
+                if (attempt == MaxAttempts)
                 {
-                    await entry.ReloadAsync(cancellationToken);
+                    throw new InvalidOperationException($"The auth request changed under {MaxAttempts} polls in a row.");
                 }
 
+                await store.ReloadAsync(authRequest, cancellationToken);
                 continue;
             }
 
@@ -81,13 +101,13 @@ internal sealed class RedeemBackchannelGrantHandler(
     }
 
     private ValueTask<IssuedTokens> IssueAsync(
-        RedeemBackchannelGrantCommand request, BackchannelAuthenticationRequest authRequest, DateTimeOffset now, CancellationToken cancellationToken)
+        OrganizationSummary organization, AuthenticatedClient client, BackchannelAuthenticationRequest authRequest, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var handle = request.Organization.Handle;
+        var handle = organization.Handle;
         var grant = new TokenGrant(
             options.Value.Issuer(handle),
             options.Value.UserInfoEndpoint(handle),
-            request.Client.ClientId,
+            client.ClientId,
             authRequest.UserId,
             authRequest.Scope,
             authRequest.AuthenticatedAt ?? authRequest.DecidedAt ?? now,

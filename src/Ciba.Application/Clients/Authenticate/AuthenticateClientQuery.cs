@@ -1,6 +1,7 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
+using Ciba.Domain.Applications;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,22 +15,37 @@ public sealed record AuthenticateClientQuery(Guid OrganizationId, ClientCredenti
 
 internal sealed class AuthenticateClientHandler(IApplicationDbContext db) : IRequestHandler<AuthenticateClientQuery, Result<AuthenticatedClient>>
 {
-    private const int MaxClientIdLength = 100;
-
-    private static readonly Error InvalidClient = new(OAuthErrorCodes.InvalidClient, "Client authentication failed.");
-
     public async Task<Result<AuthenticatedClient>> Handle(AuthenticateClientQuery request, CancellationToken cancellationToken)
     {
-        var (method, clientId, secret) = request.Credentials;
-        if (method == ClientAuthenticationMethod.None || string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(secret)
-            || clientId.Length > MaxClientIdLength)
+        if (!ClientSecretVerification.IsComplete(request.Credentials))
         {
-            return InvalidClient;
+            return ClientSecretVerification.InvalidClient;
         }
 
+        var clientId = request.Credentials.ClientId;
         var application = await db.Applications.AsNoTracking()
             .SingleOrDefaultAsync(a => a.OrganizationId == request.OrganizationId && a.ClientId == clientId, cancellationToken);
-        if (application is null || !SecretHashing.VerifyClientSecret(secret, application.ClientSecretHash))
+        return ClientSecretVerification.Verify(request.Credentials, application);
+    }
+}
+
+/// <summary>The checks of a client's credentials, shared by the queries that look the client up.</summary>
+internal static class ClientSecretVerification
+{
+    public static readonly Error InvalidClient = new(OAuthErrorCodes.InvalidClient, "Client authentication failed.");
+
+    private const int MaxClientIdLength = 100;
+
+    /// <summary>Whether the credentials are worth looking up: a method, a client id and a secret.</summary>
+    public static bool IsComplete(ClientCredentials credentials) =>
+        credentials.Method != ClientAuthenticationMethod.None
+        && !string.IsNullOrEmpty(credentials.ClientId)
+        && !string.IsNullOrEmpty(credentials.ClientSecret)
+        && credentials.ClientId.Length <= MaxClientIdLength;
+
+    public static Result<AuthenticatedClient> Verify(ClientCredentials credentials, ClientApplication? application)
+    {
+        if (application is null || !SecretHashing.VerifyClientSecret(credentials.ClientSecret!, application.ClientSecretHash))
         {
             return InvalidClient;
         }

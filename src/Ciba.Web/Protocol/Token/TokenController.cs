@@ -1,4 +1,6 @@
 using Ciba.Application.Backchannel.Redeem;
+using Ciba.Application.Clients.Authenticate;
+using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using Ciba.Domain.Applications;
 using Ciba.Web.Organizations;
@@ -29,33 +31,45 @@ public sealed class TokenController(IMediator mediator, ILogger<TokenController>
             return Refuse(null, formError!, basicAttempted: false);
         }
 
+        var (credentials, credentialsError) = ClientAuthentication.Read(Request, form);
+        var basicAttempted = credentials?.Method == ClientAuthenticationMethod.ClientSecretBasic;
+        if (credentialsError is not null)
+        {
+            return Refuse(null, credentialsError, basicAttempted);
+        }
+
+        var grantType = form["grant_type"];
+        if (grantType != GrantTypes.Ciba)
+        {
+            return await RefuseGrantTypeAsync(organization, form, grantType, cancellationToken);
+        }
+
+        // The client is authenticated with the poll's own lookup; its errors come first all the same.
+        var result = await mediator.Send(new RedeemBackchannelGrantCommand(organization, credentials!, form["auth_req_id"]), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            var clientId = result.Error.Code == OAuthErrorCodes.InvalidClient ? null : credentials!.ClientId;
+            return Refuse(clientId, result.Error, basicAttempted);
+        }
+
+        ProtocolLog.TokensIssued(logger, credentials!.ClientId!);
+
+        // CIBA Core §10.1.1
+        return new ProtocolJsonResult<TokenResponse>(result.Value, ProtocolJsonContext.Default.TokenResponse);
+    }
+
+    private async Task<IActionResult> RefuseGrantTypeAsync(
+        OrganizationSummary organization, ProtocolForm form, string? grantType, CancellationToken cancellationToken)
+    {
         var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
         if (client is null)
         {
             return Refuse(null, failure!.Error, failure.BasicAttempted);
         }
 
-        var grantType = form["grant_type"];
-        if (string.IsNullOrEmpty(grantType))
-        {
-            return Refuse(client.ClientId, new Error(OAuthErrorCodes.InvalidRequest, "The grant_type parameter is required."), false);
-        }
-
-        if (grantType != GrantTypes.Ciba)
-        {
-            return Refuse(client.ClientId, new Error(OAuthErrorCodes.UnsupportedGrantType, "Only the CIBA grant is supported."), false);
-        }
-
-        var result = await mediator.Send(new RedeemBackchannelGrantCommand(organization, client, form["auth_req_id"]), cancellationToken);
-        if (!result.IsSuccess)
-        {
-            return Refuse(client.ClientId, result.Error, false);
-        }
-
-        ProtocolLog.TokensIssued(logger, client.ClientId);
-
-        // CIBA Core §10.1.1
-        return new ProtocolJsonResult<TokenResponse>(result.Value, ProtocolJsonContext.Default.TokenResponse);
+        return string.IsNullOrEmpty(grantType)
+            ? Refuse(client.ClientId, new Error(OAuthErrorCodes.InvalidRequest, "The grant_type parameter is required."), false)
+            : Refuse(client.ClientId, new Error(OAuthErrorCodes.UnsupportedGrantType, "Only the CIBA grant is supported."), false);
     }
 
     private IActionResult Refuse(string? clientId, Error error, bool basicAttempted)

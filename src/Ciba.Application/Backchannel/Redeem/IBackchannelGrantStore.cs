@@ -1,0 +1,28 @@
+using Ciba.Domain.Applications;
+using Ciba.Domain.Backchannel;
+
+namespace Ciba.Application.Backchannel.Redeem;
+
+/// <summary>
+/// The token poll's hand-tuned persistence (docs/decisions/0008-poll-store-and-non-durable-poll-writes.md):
+/// the client and the auth request in one round trip, and one conditional write guarded by the row version.
+/// </summary>
+public interface IBackchannelGrantStore
+{
+    /// <summary>
+    /// The organization's application with <paramref name="clientId"/> and the auth request with
+    /// <paramref name="authReqIdHash"/>, whichever client it was issued to; the request is null when
+    /// there is no application.
+    /// </summary>
+    Task<(ClientApplication? Client, BackchannelAuthenticationRequest? Request)> FindAsync(
+        Guid organizationId, string clientId, byte[] authReqIdHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the poll's changes if nobody else changed the request since it was read; false when
+    /// someone did. A non-durable write may be lost in a crash of the database server.
+    /// </summary>
+    Task<bool> TrySavePollAsync(BackchannelAuthenticationRequest request, bool durable, CancellationToken cancellationToken);
+
+    /// <summary>Reads the request again after a lost <see cref="TrySavePollAsync"/>.</summary>
+    Task ReloadAsync(BackchannelAuthenticationRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,82 @@
+using Ciba.Application.Backchannel.Redeem;
+using Ciba.Domain.Applications;
+using Ciba.Domain.Backchannel;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ciba.Infrastructure.Persistence;
+
+/// <summary>
+/// The token poll's two round trips (docs/decisions/0008-poll-store-and-non-durable-poll-writes.md):
+/// one query joining the client and the auth request, then one <c>UPDATE</c> guarded by <c>xmin</c>.
+/// Polls that only record their timing commit with <c>synchronous_commit = off</c>, set for that
+/// transaction alone in the same round trip; a redemption commits durably.
+/// </summary>
+internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource dataSource) : IBackchannelGrantStore
+{
+    private const string VersionProperty = "Version";
+
+    private const string NonDurableCommit = "SELECT set_config('synchronous_commit', 'off', true)";
+
+    private const string UpdatePoll = """
+        UPDATE "BackchannelRequests"
+        SET "LastPolledAt" = $1, "IntervalSeconds" = $2, "Status" = $3, "RedeemedAt" = $4
+        WHERE "Id" = $5 AND xmin = $6
+        RETURNING xmin
+        """;
+
+    public async Task<(ClientApplication? Client, BackchannelAuthenticationRequest? Request)> FindAsync(
+        Guid organizationId, string clientId, byte[] authReqIdHash, CancellationToken cancellationToken)
+    {
+        var found = await (
+                from application in db.Applications
+                where application.OrganizationId == organizationId && application.ClientId == clientId
+                from request in db.BackchannelRequests.Where(r => r.AuthReqIdHash == authReqIdHash).DefaultIfEmpty()
+                select new { application, request })
+            .SingleOrDefaultAsync(cancellationToken);
+        return (found?.application, found?.request);
+    }
+
+    public async Task<bool> TrySavePollAsync(BackchannelAuthenticationRequest request, bool durable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var entry = db.Entry(request);
+        var version = entry.Property<uint>(VersionProperty);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = connection.CreateBatch();
+        if (!durable)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(NonDurableCommit));
+        }
+
+        var update = new NpgsqlBatchCommand(UpdatePoll);
+        update.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = request.LastPolledAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = request.IntervalSeconds });
+        update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)request.Status });
+        update.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = request.RedeemedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = request.Id });
+        update.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = version.OriginalValue, NpgsqlDbType = NpgsqlDbType.Xid });
+        batch.BatchCommands.Add(update);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!durable)
+        {
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        version.CurrentValue = reader.GetFieldValue<uint>(0);
+        entry.OriginalValues.SetValues(entry.CurrentValues);
+        entry.State = EntityState.Unchanged;
+        return true;
+    }
+
+    public Task ReloadAsync(BackchannelAuthenticationRequest request, CancellationToken cancellationToken) =>
+        db.Entry(request).ReloadAsync(cancellationToken);
+}

@@ -1,0 +1,171 @@
+using Ciba.Application.Backchannel.Redeem;
+using Ciba.Application.Common.Security;
+using Ciba.Domain.Applications;
+using Ciba.Domain.Backchannel;
+using Ciba.Domain.Organizations;
+using Ciba.Infrastructure.Identity;
+using Ciba.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Ciba.Application.Tests.Backchannel;
+
+public class BackchannelGrantStoreTests(ApplicationFixture fixture) : IClassFixture<ApplicationFixture>, IAsyncLifetime
+{
+    private static readonly byte[] Hash = SecretHashing.HashToken("auth-req-id");
+
+    private Organization _organization = null!;
+    private ClientApplication _kiosk = null!;
+    private ClientApplication _tv = null!;
+    private BackchannelAuthenticationRequest _request = null!;
+
+    public async Task InitializeAsync()
+    {
+        await fixture.ResetAsync();
+        var now = fixture.Time.GetUtcNow();
+        _organization = Organization.Create("acme", "Acme", now);
+        _kiosk = ClientApplication.Create(_organization.Id, "Kiosk", "kiosk", SecretHashing.HashClientSecret("s"), [GrantTypes.Ciba], CibaSettings.Default, now);
+        _tv = ClientApplication.Create(_organization.Id, "TV", "tv", SecretHashing.HashClientSecret("s"), [GrantTypes.Ciba], CibaSettings.Default, now);
+        await fixture.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CibaDbContext>();
+            db.Organizations.Add(_organization);
+            db.Applications.AddRange(_kiosk, _tv);
+            return await db.SaveChangesAsync();
+        });
+        var user = new CibaUser { OrganizationId = _organization.Id, UserName = "alice", Email = "alice@acme.test" };
+        await fixture.InScopeAsync(sp => sp.GetRequiredService<UserManager<CibaUser>>().CreateAsync(user, "Correct-Horse-9"), _organization.Id);
+        _request = BackchannelAuthenticationRequest.Create(
+            _organization.Id, _kiosk.Id, user.Id, Hash, SecretHashing.HashToken("link"), "openid", null, NotificationChannels.External, 300, 5, now);
+        await fixture.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CibaDbContext>();
+            db.BackchannelRequests.Add(_request);
+            return await db.SaveChangesAsync();
+        });
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Find_ReturnsTheClientAndItsRequest()
+    {
+        var (client, request) = await FindAsync("kiosk", Hash);
+
+        Assert.Equal(_kiosk.Id, client?.Id);
+        Assert.True(client!.AllowsCiba);
+        Assert.Equal(_request.Id, request?.Id);
+    }
+
+    [Fact]
+    public async Task Find_WithAnotherClientsRequest_ReturnsItForTheCallerToRefuse()
+    {
+        var (client, request) = await FindAsync("tv", Hash);
+
+        Assert.Equal(_tv.Id, client?.Id);
+        Assert.Equal(_kiosk.Id, request?.ApplicationId);
+    }
+
+    [Fact]
+    public async Task Find_WithUnknownHash_ReturnsTheClientAlone()
+    {
+        var (client, request) = await FindAsync("kiosk", SecretHashing.HashToken("unknown"));
+
+        Assert.Equal(_kiosk.Id, client?.Id);
+        Assert.Null(request);
+    }
+
+    [Fact]
+    public async Task Find_WithUnknownClientOrOrganization_ReturnsNothing()
+    {
+        Assert.Equal((null, null), await FindAsync("nobody", Hash));
+        Assert.Equal((null, null), await fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelGrantStore>().FindAsync(Guid.NewGuid(), "kiosk", Hash, default)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TrySavePoll_WritesThePollAndRefusesAStaleCopy(bool durable)
+    {
+        var later = fixture.Time.GetUtcNow().AddSeconds(1);
+        await using var first = fixture.Services.CreateAsyncScope();
+        await using var second = fixture.Services.CreateAsyncScope();
+        var firstStore = first.ServiceProvider.GetRequiredService<IBackchannelGrantStore>();
+        var secondStore = second.ServiceProvider.GetRequiredService<IBackchannelGrantStore>();
+        var (_, winner) = await firstStore.FindAsync(_organization.Id, "kiosk", Hash, default);
+        var (_, loser) = await secondStore.FindAsync(_organization.Id, "kiosk", Hash, default);
+
+        Assert.Equal(PollOutcome.Pending, winner!.Poll(later));
+        Assert.True(await firstStore.TrySavePollAsync(winner, durable, default));
+        Assert.Equal(PollOutcome.Pending, loser!.Poll(later.AddSeconds(1)));
+        Assert.False(await secondStore.TrySavePollAsync(loser, durable, default));
+
+        await secondStore.ReloadAsync(loser, default);
+        Assert.Equal(later, loser.LastPolledAt);
+        Assert.Equal(PollOutcome.SlowDown, loser.Poll(later.AddSeconds(1)));
+        Assert.True(await secondStore.TrySavePollAsync(loser, durable, default));
+        var stored = await fixture.InScopeAsync(sp => sp.GetRequiredService<CibaDbContext>().BackchannelRequests.AsNoTracking().SingleAsync());
+        Assert.Equal(later.AddSeconds(1), stored.LastPolledAt);
+        Assert.Equal(5 + BackchannelAuthenticationRequest.SlowDownIncrementSeconds, stored.IntervalSeconds);
+    }
+
+    [Fact]
+    public async Task TrySavePoll_TwiceInOneScope_UsesTheNewRowVersion()
+    {
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IBackchannelGrantStore>();
+        var (_, request) = await store.FindAsync(_organization.Id, "kiosk", Hash, default);
+
+        request!.Poll(fixture.Time.GetUtcNow());
+        Assert.True(await store.TrySavePollAsync(request, durable: false, default));
+        request.Poll(fixture.Time.GetUtcNow());
+        Assert.True(await store.TrySavePollAsync(request, durable: true, default));
+    }
+
+    [Fact]
+    public async Task TrySavePoll_NonDurable_LeavesSynchronousCommitAsItWasForTheNextUserOfTheConnection()
+    {
+        var dataSource = fixture.Services.GetRequiredService<NpgsqlDataSource>();
+        var before = await SynchronousCommitAsync(dataSource);
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IBackchannelGrantStore>();
+            var (_, request) = await store.FindAsync(_organization.Id, "kiosk", Hash, default);
+            request!.Poll(fixture.Time.GetUtcNow());
+            Assert.True(await store.TrySavePollAsync(request, durable: false, default));
+        }
+
+        Assert.Equal(before, await SynchronousCommitAsync(dataSource));
+    }
+
+    [Fact]
+    public async Task NpgsqlBatch_IsOneTransaction_SoALocalSettingHoldsForItsLaterStatementsOnly()
+    {
+        var dataSource = fixture.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = connection.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT current_setting('synchronous_commit')"));
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            await reader.NextResultAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal("off", reader.GetString(0));
+        }
+
+        await using var command = new NpgsqlCommand("SELECT current_setting('synchronous_commit') = reset_val FROM pg_settings WHERE name = 'synchronous_commit'", connection);
+        Assert.Equal(true, await command.ExecuteScalarAsync());
+    }
+
+    private static async Task<object?> SynchronousCommitAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SHOW synchronous_commit", connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private Task<(ClientApplication? Client, BackchannelAuthenticationRequest? Request)> FindAsync(string clientId, byte[] hash) =>
+        fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelGrantStore>().FindAsync(_organization.Id, clientId, hash, default));
+}
