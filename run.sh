@@ -25,10 +25,18 @@ if [ -z "${ConnectionStrings__Ciba:-}" ]; then
   echo "PostgreSQL: 127.0.0.1:$port, data in .data/postgres"
 fi
 
+app_pid=""
 cleanup() {
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+    kill -TERM "$app_pid" 2>/dev/null
+    wait "$app_pid" 2>/dev/null || true
+  fi
   if [ -n "$started_cluster" ]; then stop_cluster "$data_dir"; fi
 }
 trap cleanup EXIT
+# Ctrl-C (or a TERM from a supervisor) stops the app gracefully, then the database.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 dotnet build src/Ciba.Web -c Release -nologo -v q -clp:ErrorsOnly
 cat <<TXT
@@ -41,4 +49,6 @@ cat <<TXT
     clients    demo-tv / demo-tv-secret   demo-kiosk / demo-kiosk-secret   demo-web / demo-web-secret
 
 TXT
-dotnet run --project src/Ciba.Web -c Release --no-build --no-launch-profile --urls "$url"
+dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --contentRoot "$PWD/src/Ciba.Web" --urls "$url" &
+app_pid=$!
+wait "$app_pid"

@@ -15,6 +15,7 @@ public sealed class UserDirectory(CibaDbContext db) : IUserDirectory
         var matches = await db.Users.AsNoTracking()
             .Where(u => u.OrganizationId == organizationId
                 && (u.NormalizedUserName == normalized || u.NormalizedEmail == normalized || (phone != null && u.PhoneNumber == phone)))
+            .OrderBy(u => u.Id)
             .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber))
             .Take(2)
             .ToListAsync(cancellationToken);
