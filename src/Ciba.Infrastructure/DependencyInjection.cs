@@ -1,6 +1,7 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Accounts;
+using Ciba.Application.Backchannel.Initiate;
 using Ciba.Application.Backchannel.Redeem;
 using Ciba.Application.Console.Organizations;
 using Ciba.Application.Console.Users;
@@ -44,6 +45,7 @@ public static class DependencyInjection
             .AddInterceptors(provider.GetRequiredService<OutboxWakeInterceptor>()));
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());
         services.AddScoped<IBackchannelGrantStore, BackchannelGrantStore>();
+        services.AddScoped<IBackchannelInitiationStore, BackchannelInitiationStore>();
         services.AddScoped<IOrganizationContext, OrganizationContext>();
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddMemoryCache();

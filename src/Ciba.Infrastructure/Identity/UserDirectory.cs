@@ -10,8 +10,8 @@ public sealed class UserDirectory(CibaDbContext db) : IUserDirectory
     public async Task<UserContact?> FindByLoginHintAsync(Guid organizationId, string loginHint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(loginHint);
-        var normalized = loginHint.Trim().ToUpperInvariant();
-        var phone = Domain.Users.PhoneNumber.NormalizeToE164(loginHint);
+        var normalized = LoginHints.Normalize(loginHint);
+        var phone = LoginHints.Phone(loginHint);
         var matches = await db.Users.AsNoTracking()
             .Where(u => u.OrganizationId == organizationId
                 && (u.NormalizedUserName == normalized || u.NormalizedEmail == normalized || (phone != null && u.PhoneNumber == phone)))
@@ -20,8 +20,7 @@ public sealed class UserDirectory(CibaDbContext db) : IUserDirectory
             .Take(2)
             .ToListAsync(cancellationToken);
 
-        // A hint that names two different people identifies nobody.
-        return matches.Count == 1 ? matches[0] : matches.FirstOrDefault(m => string.Equals(m.UserName, loginHint.Trim(), StringComparison.OrdinalIgnoreCase));
+        return LoginHints.Pick(matches, loginHint);
     }
 
     public Task<UserContact?> FindByIdAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken) =>

@@ -245,6 +245,40 @@ public sealed class BackchannelEndpointTests(CibaWebFactoryWithoutDispatcher fac
     }
 
     [Fact]
+    public async Task Backchannel_WrongSecretWithInvalidScopeAndUnknownUser_IsInvalidClient()
+    {
+        var form = new Dictionary<string, string>(ProtocolClient.SeedRequest()) { ["scope"] = "profile", ["login_hint"] = "nobody" };
+
+        using var response = await _client.BackchannelAsync(form, "demo-tv", "wrong-secret");
+
+        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_client");
+        Assert.Equal("Basic", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
+
+    [Fact]
+    public async Task Backchannel_ClientWithoutCibaAndUnknownUser_IsUnauthorizedClient()
+    {
+        using var response = await _client.BackchannelAsync(new Dictionary<string, string>(ProtocolClient.SeedRequest()) { ["login_hint"] = "nobody" }, "demo-web");
+
+        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "unauthorized_client");
+        Assert.Empty(response.Headers.WwwAuthenticate);
+    }
+
+    [Theory]
+    [InlineData("scope", "profile", "invalid_scope")]
+    [InlineData("binding_message", "<b>", "invalid_binding_message")]
+    [InlineData("requested_expiry", "0", "invalid_request")]
+    [InlineData("notification_channel", "fax", "invalid_request")]
+    public async Task Backchannel_ParameterErrorWithUnknownUser_IsTheParameterError(string parameter, string value, string error)
+    {
+        var form = new Dictionary<string, string>(ProtocolClient.SeedRequest()) { ["login_hint"] = "nobody", [parameter] = value };
+
+        using var response = await _client.BackchannelAsync(form);
+
+        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, error);
+    }
+
+    [Fact]
     public async Task Backchannel_UnverifiableIdTokenHint_IsUnknownUserId()
     {
         using var response = await _client.BackchannelAsync(new Dictionary<string, string> { ["scope"] = "openid", ["id_token_hint"] = "eyJhbGciOiJub25lIn0.e30." });

@@ -1,3 +1,4 @@
+using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
@@ -8,19 +9,23 @@ using Ciba.Application.Tokens;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
+using FluentValidation;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Ciba.Application.Backchannel.Initiate;
 
 /// <summary>
-/// Finds the person, picks the channels (product.md §4) and writes the auth request together with
-/// its outgoing messages in one transaction (the outbox).
+/// Authenticates the client, checks the parameters, finds the person, picks the channels
+/// (product.md §4) and writes the auth request together with its outgoing messages in one
+/// transaction (the outbox). The client, the person named by <c>login_hint</c> and the providers
+/// are read in one round trip before the parameters are checked; the errors keep their order.
 /// </summary>
 internal sealed class InitiateBackchannelAuthenticationHandler(
     IApplicationDbContext db,
+    IBackchannelInitiationStore store,
     IUserDirectory users,
+    IValidator<AuthenticatedBackchannelRequest> validator,
     ITokenReader tokens,
     INotificationContentProtector protector,
     IOptions<CibaOptions> options,
@@ -31,15 +36,35 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
 
     public async Task<Result<BackchannelAuthenticationResponse>> Handle(InitiateBackchannelAuthenticationCommand request, CancellationToken cancellationToken)
     {
+        if (!ClientSecretVerification.IsComplete(request.Credentials))
+        {
+            return ClientSecretVerification.InvalidClient;
+        }
+
         var organization = request.Organization;
-        var client = request.Client;
-        var user = await FindUserAsync(request, cancellationToken);
+        var loginHint = string.IsNullOrEmpty(request.LoginHint) ? null : request.LoginHint;
+        var found = await store.FindAsync(organization.Id, request.Credentials.ClientId!, loginHint, cancellationToken);
+        var authenticated = ClientSecretVerification.Verify(request.Credentials, found.Client);
+        if (!authenticated.IsSuccess)
+        {
+            return authenticated.Error;
+        }
+
+        var client = authenticated.Value;
+        var validation = await validator.ValidateAsync(new AuthenticatedBackchannelRequest(client, request), cancellationToken);
+        if (!validation.IsValid)
+        {
+            var failure = validation.Errors[0];
+            return new Error(failure.ErrorCode, failure.ErrorMessage);
+        }
+
+        var user = loginHint is not null ? found.User : await FindUserByIdTokenHintAsync(request, client, cancellationToken);
         if (user is null)
         {
             return UnknownUser;
         }
 
-        var channels = await SelectChannelsAsync(request, user, cancellationToken);
+        var channels = SelectChannels(request, client, user, found);
         if (!channels.IsSuccess)
         {
             return channels.Error;
@@ -90,36 +115,27 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         return new BackchannelAuthenticationResponse(authReqId, expiresIn, settings.PollingIntervalSeconds, authUrl);
     }
 
-    private async Task<UserContact?> FindUserAsync(InitiateBackchannelAuthenticationCommand request, CancellationToken cancellationToken)
+    private async Task<UserContact?> FindUserByIdTokenHintAsync(
+        InitiateBackchannelAuthenticationCommand request, AuthenticatedClient client, CancellationToken cancellationToken)
     {
-        var organizationId = request.Organization.Id;
-        if (!string.IsNullOrEmpty(request.LoginHint))
-        {
-            return await users.FindByLoginHintAsync(organizationId, request.LoginHint, cancellationToken);
-        }
-
         var issuer = options.Value.Issuer(request.Organization.Handle);
-        var userId = await tokens.ReadIdTokenHintAsync(request.IdTokenHint!, issuer, request.Client.ClientId, cancellationToken);
-        return userId is { } id ? await users.FindByIdAsync(organizationId, id, cancellationToken) : null;
+        var userId = await tokens.ReadIdTokenHintAsync(request.IdTokenHint!, issuer, client.ClientId, cancellationToken);
+        return userId is { } id ? await users.FindByIdAsync(request.Organization.Id, id, cancellationToken) : null;
     }
 
     /// <summary>product.md §4: the named channel if it can reach the person; otherwise External alone, or every reachable Email/SMS channel.</summary>
-    private async Task<Result<NotificationChannels>> SelectChannelsAsync(
-        InitiateBackchannelAuthenticationCommand request, UserContact user, CancellationToken cancellationToken)
+    private static Result<NotificationChannels> SelectChannels(
+        InitiateBackchannelAuthenticationCommand request, AuthenticatedClient client, UserContact user, BackchannelInitiationLookup found)
     {
-        var enabled = request.Client.CibaSettings.Channels;
+        var enabled = client.CibaSettings.Channels;
         var named = request.NotificationChannel is null ? null : BackchannelParameters.ParseChannel(request.NotificationChannel);
         if (named == NotificationChannels.External || (named is null && enabled == NotificationChannels.External))
         {
             return NotificationChannels.External;
         }
 
-        var providers = await db.NotificationProviders.AsNoTracking()
-            .Where(p => p.OrganizationId == request.Organization.Id)
-            .Select(p => new { p.EmailProvider, p.SmsProvider })
-            .SingleOrDefaultAsync(cancellationToken);
-        var emailReaches = providers is not null && providers.EmailProvider != EmailProviderKind.None && user.EmailVerified && !string.IsNullOrEmpty(user.Email);
-        var smsReaches = providers is not null && providers.SmsProvider != SmsProviderKind.None && !string.IsNullOrEmpty(user.MobileNumber);
+        var emailReaches = found.EmailProvider != EmailProviderKind.None && user.EmailVerified && !string.IsNullOrEmpty(user.Email);
+        var smsReaches = found.SmsProvider != SmsProviderKind.None && !string.IsNullOrEmpty(user.MobileNumber);
 
         if (named == NotificationChannels.Email)
         {

@@ -1,4 +1,6 @@
 using Ciba.Application.Backchannel.Initiate;
+using Ciba.Application.Clients.Authenticate;
+using Ciba.Application.Common.Results;
 using Ciba.Web.Organizations;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
@@ -28,17 +30,19 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
             return OAuthErrorResults.For(formError!, OAuthEndpoint.Backchannel);
         }
 
-        var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
-        if (client is null)
+        var (credentials, credentialsError) = ClientAuthentication.Read(Request, form);
+        var basicAttempted = credentials?.Method == ClientAuthenticationMethod.ClientSecretBasic;
+        if (credentialsError is not null)
         {
-            ProtocolLog.BackchannelRefused(logger, null, failure!.Error.Code);
-            return failure!.ToResult(OAuthEndpoint.Backchannel);
+            ProtocolLog.BackchannelRefused(logger, null, credentialsError.Code);
+            return OAuthErrorResults.For(credentialsError, OAuthEndpoint.Backchannel, basicAttempted);
         }
 
+        // The client is authenticated with the request's own lookup; its errors come first all the same.
         var result = await mediator.Send(
             new InitiateBackchannelAuthenticationCommand(
                 organization,
-                client,
+                credentials!,
                 form["scope"],
                 form["login_hint"],
                 form["id_token_hint"],
@@ -49,11 +53,12 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
             cancellationToken);
         if (!result.IsSuccess)
         {
-            ProtocolLog.BackchannelRefused(logger, client.ClientId, result.Error.Code);
-            return OAuthErrorResults.For(result.Error, OAuthEndpoint.Backchannel);
+            var invalidClient = result.Error.Code == OAuthErrorCodes.InvalidClient;
+            ProtocolLog.BackchannelRefused(logger, invalidClient ? null : credentials!.ClientId, result.Error.Code);
+            return OAuthErrorResults.For(result.Error, OAuthEndpoint.Backchannel, invalidClient && basicAttempted);
         }
 
-        ProtocolLog.BackchannelAccepted(logger, client.ClientId, result.Value.ExpiresIn, result.Value.AuthUrl is not null);
+        ProtocolLog.BackchannelAccepted(logger, credentials!.ClientId!, result.Value.ExpiresIn, result.Value.AuthUrl is not null);
 
         // CIBA Core §7.3
         return new ProtocolJsonResult<BackchannelAuthenticationResponse>(result.Value, ProtocolJsonContext.Default.BackchannelAuthenticationResponse);

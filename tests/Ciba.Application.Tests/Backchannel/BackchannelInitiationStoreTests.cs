@@ -1,0 +1,159 @@
+using Ciba.Application.Backchannel.Initiate;
+using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Security;
+using Ciba.Domain.Applications;
+using Ciba.Domain.Notifications;
+using Ciba.Domain.Organizations;
+using Ciba.Infrastructure.Identity;
+using Ciba.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ciba.Application.Tests.Backchannel;
+
+public class BackchannelInitiationStoreTests(ApplicationFixture fixture) : IClassFixture<ApplicationFixture>, IAsyncLifetime
+{
+    private Organization _organization = null!;
+    private Organization _other = null!;
+    private ClientApplication _kiosk = null!;
+    private CibaUser _alice = null!;
+    private CibaUser _bob = null!;
+
+    public async Task InitializeAsync()
+    {
+        await fixture.ResetAsync();
+        var now = fixture.Time.GetUtcNow();
+        _organization = Organization.Create("acme", "Acme", now);
+        _other = Organization.Create("other", "Other", now);
+        _kiosk = ClientApplication.Create(_organization.Id, "Kiosk", "kiosk", SecretHashing.HashClientSecret("s"), [GrantTypes.Ciba], CibaSettings.Default, now);
+        await fixture.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CibaDbContext>();
+            db.Organizations.AddRange(_organization, _other);
+            db.Applications.Add(_kiosk);
+            return await db.SaveChangesAsync();
+        });
+        _alice = new CibaUser { OrganizationId = _organization.Id, UserName = "alice", Email = "alice@acme.test", EmailConfirmed = true, PhoneNumber = "+441234567890" };
+        _bob = new CibaUser { OrganizationId = _organization.Id, UserName = "bob@acme.test" };
+        var carol = new CibaUser { OrganizationId = _organization.Id, UserName = "carol", Email = "bob@acme.test" };
+        var erin = new CibaUser { OrganizationId = _organization.Id, UserName = "erin", Email = "shared2@acme.test", PhoneNumber = "+441234567891" };
+        var frank = new CibaUser { OrganizationId = _organization.Id, UserName = "frank", PhoneNumber = "+441234567891" };
+        foreach (var user in new[] { _alice, _bob, carol, erin, frank })
+        {
+            var created = await fixture.InScopeAsync(sp => sp.GetRequiredService<UserManager<CibaUser>>().CreateAsync(user, "Correct-Horse-9"), _organization.Id);
+            Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        }
+
+        var stranger = new CibaUser { OrganizationId = _other.Id, UserName = "zoe", Email = "zoe@other.test" };
+        await fixture.InScopeAsync(sp => sp.GetRequiredService<UserManager<CibaUser>>().CreateAsync(stranger, "Correct-Horse-9"), _other.Id);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData("alice")]
+    [InlineData(" ALICE ")]
+    [InlineData("Alice@Acme.Test")]
+    [InlineData("+44 1234 567890")]
+    public async Task Find_ReturnsTheClientAndTheUserTheHintNames(string hint)
+    {
+        var found = await FindAsync("kiosk", hint);
+
+        Assert.Equal(_kiosk.Id, found.Client?.Id);
+        Assert.Equal(_alice.Id, found.User?.Id);
+        Assert.True(found.User!.EmailVerified);
+        Assert.Equal("+441234567890", found.User.MobileNumber);
+    }
+
+    [Fact]
+    public async Task Find_WithAHintNamingTwoPeople_PrefersTheUsername()
+    {
+        var found = await FindAsync("kiosk", "BOB@acme.test");
+
+        Assert.Equal(_bob.Id, found.User?.Id);
+    }
+
+    [Fact]
+    public async Task Find_WithAHintNamingTwoPeopleByMobileNumber_FindsNobody()
+    {
+        var found = await FindAsync("kiosk", "+441234567891");
+
+        Assert.Equal(_kiosk.Id, found.Client?.Id);
+        Assert.Null(found.User);
+    }
+
+    [Theory]
+    [InlineData("nobody")]
+    [InlineData("zoe")]
+    public async Task Find_WithAHintNamingNobodyInTheOrganization_ReturnsTheClientAlone(string hint)
+    {
+        var found = await FindAsync("kiosk", hint);
+
+        Assert.Equal(_kiosk.Id, found.Client?.Id);
+        Assert.Null(found.User);
+    }
+
+    [Fact]
+    public async Task Find_WithoutAHint_ReturnsNoUser()
+    {
+        var found = await FindAsync("kiosk", null);
+
+        Assert.Equal(_kiosk.Id, found.Client?.Id);
+        Assert.Null(found.User);
+    }
+
+    [Fact]
+    public async Task Find_WithAnUnknownClient_ReturnsNothing()
+    {
+        var found = await FindAsync("unknown", "alice");
+
+        Assert.Null(found.Client);
+        Assert.Null(found.User);
+    }
+
+    [Fact]
+    public async Task Find_MatchesTheUserDirectory()
+    {
+        foreach (var hint in new[] { "alice", "bob@acme.test", "+441234567891", "+44 1234 567890", "shared2@acme.test", "zoe", "nobody" })
+        {
+            var found = await FindAsync("kiosk", hint);
+            var expected = await fixture.InScopeAsync(sp => sp.GetRequiredService<IUserDirectory>().FindByLoginHintAsync(_organization.Id, hint, default));
+
+            Assert.Equal(expected, found.User);
+        }
+    }
+
+    [Fact]
+    public async Task Find_WithoutProviders_ReturnsNone()
+    {
+        var found = await FindAsync("kiosk", "alice");
+
+        Assert.Equal(EmailProviderKind.None, found.EmailProvider);
+        Assert.Equal(SmsProviderKind.None, found.SmsProvider);
+    }
+
+    [Fact]
+    public async Task Find_ReturnsTheOrganizationsProviders()
+    {
+        var now = fixture.Time.GetUtcNow();
+        await fixture.InScopeAsync(async sp =>
+        {
+            var providers = NotificationProviders.CreateFor(_organization.Id, now);
+            providers.UseEmailDevelopmentInbox(now);
+            providers.UseSmsDevelopmentInbox(now);
+            var others = NotificationProviders.CreateFor(_other.Id, now);
+            others.UseEmailDevelopmentInbox(now);
+            var db = sp.GetRequiredService<CibaDbContext>();
+            db.NotificationProviders.AddRange(providers, others);
+            return await db.SaveChangesAsync();
+        });
+
+        var found = await FindAsync("kiosk", "alice");
+
+        Assert.Equal(EmailProviderKind.DevelopmentInbox, found.EmailProvider);
+        Assert.Equal(SmsProviderKind.DevelopmentInbox, found.SmsProvider);
+    }
+
+    private Task<BackchannelInitiationLookup> FindAsync(string clientId, string? hint) =>
+        fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelInitiationStore>().FindAsync(_organization.Id, clientId, hint, default));
+}
