@@ -14,26 +14,10 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
 
     public async ValueTask<AccessTokenClaims?> ReadAccessTokenAsync(string token, string expectedIssuer, string expectedAudience, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
-        {
-            return null;
-        }
+        var jwt = await ValidateAsync(token, expectedIssuer, expectedAudience, AccessTokenTypes, cancellationToken);
 
-        var keys = await ring.GetAsync(cancellationToken);
-        var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = expectedIssuer,
-            ValidAudience = expectedAudience,
-            IssuerSigningKeys = keys.ValidationKeys,
-            ValidAlgorithms = Algorithms,
-            ValidTypes = AccessTokenTypes,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-
-            // Checked below against the injected clock.
-            ValidateLifetime = false,
-        });
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || jwt.ValidTo <= time.GetUtcNow().UtcDateTime)
+        // Lifetime is checked here, against the injected clock.
+        if (jwt is null || jwt.ValidTo == DateTime.MinValue || jwt.ValidTo <= time.GetUtcNow().UtcDateTime)
         {
             return null;
         }
@@ -47,6 +31,15 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
 
     public async ValueTask<Guid?> ReadIdTokenHintAsync(string token, string expectedIssuer, string clientId, CancellationToken cancellationToken)
     {
+        // CIBA Core §14: an ID token used as a hint may have expired, so its lifetime is not checked.
+        var jwt = await ValidateAsync(token, expectedIssuer, clientId, validTypes: null, cancellationToken);
+        return jwt is not null && Guid.TryParse(jwt.Subject, out var userId) ? userId : null;
+    }
+
+    /// <summary>Signature, algorithm, issuer, audience and (optionally) <c>typ</c>; never the lifetime.</summary>
+    private async ValueTask<JsonWebToken?> ValidateAsync(
+        string token, string expectedIssuer, string expectedAudience, string[]? validTypes, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             return null;
@@ -56,14 +49,13 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
         var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = expectedIssuer,
-            ValidAudience = clientId,
+            ValidAudience = expectedAudience,
             IssuerSigningKeys = keys.ValidationKeys,
             ValidAlgorithms = Algorithms,
+            ValidTypes = validTypes,
             RequireSignedTokens = true,
-
-            // CIBA Core §14: an ID token used as a hint may have expired.
             ValidateLifetime = false,
         });
-        return result.IsValid && result.SecurityToken is JsonWebToken jwt && Guid.TryParse(jwt.Subject, out var userId) ? userId : null;
+        return result.IsValid ? result.SecurityToken as JsonWebToken : null;
     }
 }
