@@ -3,6 +3,7 @@ using Ciba.Infrastructure;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Web;
 using Ciba.Web.Health;
+using Ciba.Web.Hosting;
 using Ciba.Web.Organizations;
 using Ciba.Web.Security;
 
@@ -11,12 +12,21 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration)
-    .AddWeb();
+    .AddWeb()
+    .AddProxyAwareHosting(builder.Configuration);
+
 
 var app = builder.Build();
 
+// `Ciba.Web.dll migrate` and `Ciba.Web.dll bootstrap …` do their work and exit (docs/operations.md).
+if (OperatorCommands.IsCommand(args))
+{
+    return await OperatorCommands.RunAsync(args, app.Services, app.Services.MigrateDatabaseAsync, Console.Out, Console.Error);
+}
+
 await app.Services.InitializeDatabaseAsync();
 
+app.UseProxyAwareHosting();
 app.UseExceptionHandler("/error");
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -29,6 +39,7 @@ app.MapHealthEndpoints();
 app.MapControllers();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;
