@@ -6,6 +6,7 @@ using Ciba.Web.Health;
 using Ciba.Web.Hosting;
 using Ciba.Web.Organizations;
 using Ciba.Web.Security;
+using Ciba.Web.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,8 +14,8 @@ builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration)
     .AddWeb()
-    .AddProxyAwareHosting(builder.Configuration);
-
+    .AddProxyAwareHosting(builder.Configuration)
+    .AddCibaTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -26,6 +27,7 @@ if (OperatorCommands.IsCommand(args))
 
 await app.Services.InitializeDatabaseAsync();
 
+app.UseCibaScrapeEndpoint();
 app.UseProxyAwareHosting();
 app.UseExceptionHandler("/error");
 
