@@ -4,6 +4,7 @@ using Ciba.Infrastructure.Persistence;
 using Ciba.Web;
 using Ciba.Web.Health;
 using Ciba.Web.Hosting;
+using Ciba.Web.OpenApi;
 using Ciba.Web.Organizations;
 using Ciba.Web.Security;
 using Ciba.Web.Telemetry;
@@ -15,7 +16,8 @@ builder.Services
     .AddInfrastructure(builder.Configuration)
     .AddWeb()
     .AddProxyAwareHosting(builder.Configuration)
-    .AddCibaTelemetry(builder.Configuration);
+    .AddCibaTelemetry(builder.Configuration)
+    .AddProtocolApiDescription();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealthEndpoints();
+app.MapProtocolApiDescription();
 app.MapControllers();
 
 await app.RunAsync();
