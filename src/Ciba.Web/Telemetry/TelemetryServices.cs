@@ -29,8 +29,10 @@ public static class TelemetryServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         services.AddOptions<TelemetryOptions>().ValidateOnStart();
-        services.AddSingleton<ProtocolRequestMetricsFilter>();
-        services.Configure<MvcOptions>(options => options.Filters.AddService<ProtocolRequestMetricsFilter>());
+
+        // One filter instance for the life of the app: MVC caches the filter pipeline of every action
+        // only when all its filters are reusable instances.
+        services.AddOptions<MvcOptions>().Configure<CibaMetrics>((mvc, metrics) => mvc.Filters.Add(new ProtocolRequestMetricsFilter(metrics)));
 
         var settings = new TelemetryOptions();
         configuration.GetSection(TelemetryOptions.SectionName).Bind(settings);

@@ -108,11 +108,11 @@ public sealed class CibaProcess : IAsyncDisposable
         return process;
     }
 
-    /// <summary>Waits until <c>/readyz</c> answers 200 (or the process ends, or a minute passes).</summary>
+    /// <summary>Waits until <c>/readyz</c> answers 200 (or the process ends, or three minutes pass on a busy machine).</summary>
     public async Task WaitUntilReadyAsync(string baseUrl)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(1);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
         while (DateTime.UtcNow < deadline && !_process.HasExited)
         {
             try
