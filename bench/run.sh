@@ -2,11 +2,15 @@
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
 #   bench/run.sh [--seconds 20] [--warmup 20] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
+#                [--telemetry off|metrics|on] [--trace-ratio 0.1]
+# --telemetry metrics: the Ciba, ASP.NET Core and HttpClient meters with the Prometheus endpoint on a
+# port of its own, scraped every 5 s; on: that plus traces (sampled at --trace-ratio) exported over
+# OTLP to a local sink that accepts and drops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-seconds=20; warmup=20; concurrency=32; scenario=all; pgbench=""
+seconds=20; warmup=20; concurrency=32; scenario=all; pgbench=""; telemetry=off; trace_ratio=0.1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -14,6 +18,8 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrency="$2"; shift 2 ;;
     --scenario) scenario="$2"; shift 2 ;;
     --pgbench) pgbench=1; shift ;;
+    --telemetry) telemetry="$2"; shift 2 ;;
+    --trace-ratio) trace_ratio="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -28,9 +34,11 @@ psql="$(pg_bin_dir)/psql"
 
 app_port=$(free_port)
 url="http://127.0.0.1:$app_port"
-server_pid=""
+server_pid=""; sink_pid=""; scraper_pid=""
 cleanup() {
+  [ -n "$scraper_pid" ] && kill "$scraper_pid" 2>/dev/null
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
   stop_cluster "$data_dir"
 }
 trap cleanup EXIT
@@ -38,11 +46,37 @@ trap cleanup EXIT
 dotnet build src/Ciba.Web -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build bench/Ciba.Bench -c Release -nologo -v q -clp:ErrorsOnly
 
+telemetry_env=()
+urls="$url"
+metrics_port=$(free_port)
+case "$telemetry" in
+  off) ;;
+  metrics|on)
+    urls="$url;http://127.0.0.1:$metrics_port"
+    telemetry_env+=(Ciba__Telemetry__Metrics__Enabled=true Ciba__Telemetry__Prometheus__Enabled=true "Ciba__Telemetry__Prometheus__Port=$metrics_port")
+    if [ "$telemetry" = on ]; then
+      sink_port=$(free_port)
+      python3 - "$sink_port" <<'PY' &
+import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+PY
+      sink_pid=$!
+      telemetry_env+=(Ciba__Telemetry__Traces__Enabled=true "Ciba__Telemetry__Traces__SampleRatio=$trace_ratio" "Ciba__Telemetry__OtlpEndpoint=http://127.0.0.1:$sink_port/")
+    fi ;;
+  *) echo "--telemetry is off, metrics or on" >&2; exit 2 ;;
+esac
+
+env "${telemetry_env[@]}" \
 ASPNETCORE_ENVIRONMENT=Development \
 ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100${CIBA_BENCH_DB_OPTIONS:-}" \
 Ciba__PublicOrigin="$url" \
 Logging__LogLevel__Default=Warning \
-  dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --contentRoot "$PWD/src/Ciba.Web" --urls "$url" >/tmp/ciba-bench-server.log 2>&1 &
+  dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --contentRoot "$PWD/src/Ciba.Web" --urls "$urls" >/tmp/ciba-bench-server.log 2>&1 &
 server_pid=$!
 
 for _ in $(seq 1 120); do
@@ -51,6 +85,13 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$url/readyz" >/dev/null || { echo "server did not become ready"; cat /tmp/ciba-bench-server.log; exit 1; }
 
+if [ "$telemetry" != off ]; then
+  # Prometheus scrapes every 5 s, as a busy installation might.
+  ( while sleep 5; do curl -fsS "http://127.0.0.1:$metrics_port/metrics" >/dev/null 2>&1; done ) &
+  scraper_pid=$!
+fi
+
+echo "telemetry: $telemetry$([ "$telemetry" = on ] && echo " (traces sampled at $trace_ratio)")"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$psql" --version | awk '{print $3}') on the same machine"
 dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
   --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$server_pid"

@@ -14,6 +14,8 @@ using Ciba.Infrastructure.Notifications.Senders;
 using Ciba.Infrastructure.Organizations;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Infrastructure.Seeding;
+using Ciba.Infrastructure.Telemetry;
+using Ciba.Application.Common.Telemetry;
 using Ciba.Infrastructure.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -55,6 +57,10 @@ public static class DependencyInjection
         services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
         services.AddSingleton<ITokenReader, JwtTokenReader>();
         services.AddHostedService<SigningKeyRingWarmup>();
+
+        services.AddMetrics();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName));
+        services.AddHostedService<BacklogSampler>();
 
         services.AddDataProtection()
             .SetApplicationName("Ciba")

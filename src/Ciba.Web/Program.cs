@@ -3,20 +3,34 @@ using Ciba.Infrastructure;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Web;
 using Ciba.Web.Health;
+using Ciba.Web.Hosting;
+using Ciba.Web.OpenApi;
 using Ciba.Web.Organizations;
 using Ciba.Web.Security;
+using Ciba.Web.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration)
-    .AddWeb();
+    .AddWeb()
+    .AddProxyAwareHosting(builder.Configuration)
+    .AddCibaTelemetry(builder.Configuration)
+    .AddProtocolApiDescription();
 
 var app = builder.Build();
 
+// `Ciba.Web.dll migrate` and `Ciba.Web.dll bootstrap …` do their work and exit (docs/operations.md).
+if (OperatorCommands.IsCommand(args))
+{
+    return await OperatorCommands.RunAsync(args, app.Services, app.Services.MigrateDatabaseAsync, Console.Out, Console.Error);
+}
+
 await app.Services.InitializeDatabaseAsync();
 
+app.UseCibaScrapeEndpoint();
+app.UseProxyAwareHosting();
 app.UseExceptionHandler("/error");
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -26,9 +40,11 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealthEndpoints();
+app.MapProtocolApiDescription();
 app.MapControllers();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

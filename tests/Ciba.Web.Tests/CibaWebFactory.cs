@@ -15,6 +15,11 @@ public class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string PublicOrigin = "https://ciba.test";
 
+    /// <summary>Clients call over https, as behind a TLS proxy: with an https public origin, plain http is redirected.</summary>
+    public const string ClientBaseAddress = "https://localhost";
+
+    public CibaWebFactory() => ClientOptions.BaseAddress = new Uri(ClientBaseAddress);
+
     public string ConnectionString { get; private set; } = string.Empty;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);

@@ -14,14 +14,10 @@ public static class DatabaseInitializer
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.GetRequiredService<IOptions<CibaOptions>>().Value;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
 
         if (options.MigrateOnStartup)
         {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
-            await db.Database.MigrateAsync(cancellationToken);
-            logger.LogInformation("Database migrations applied.");
+            await services.MigrateDatabaseAsync(cancellationToken);
         }
 
         if (options.SeedDemoData)
@@ -29,5 +25,15 @@ public static class DatabaseInitializer
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Applies pending migrations (at start, or by the operator's <c>migrate</c> and <c>bootstrap</c> commands).</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer)).LogInformation("Database migrations applied.");
     }
 }

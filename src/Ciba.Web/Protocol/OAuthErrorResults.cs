@@ -63,8 +63,11 @@ public static class OAuthErrorResults
         return builder.ToString();
     }
 
-    private sealed class OAuthErrorResult(int status, string code, string description, string? challenge) : IActionResult
+    /// <summary>An OAuth error answer; its <see cref="Code"/> is what the request metrics count.</summary>
+    internal sealed class OAuthErrorResult(int status, string code, string description, string? challenge) : IActionResult
     {
+        public string Code => code;
+
         public async Task ExecuteResultAsync(ActionContext context)
         {
             var response = context.HttpContext.Response;

@@ -1,5 +1,8 @@
 namespace Ciba.Web.Security;
 
+/// <summary>An endpoint that needs another Content-Security-Policy than the default (the Development-only API reference page).</summary>
+public sealed record ContentSecurityPolicyOverride(string Policy);
+
 /// <summary>
 /// Headers on every response: no framing, no MIME sniffing, and no referrer (a consent link's key
 /// must not leak to another site through the Referer header).
@@ -15,7 +18,7 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicyOverride>()?.Policy ?? ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

@@ -158,7 +158,7 @@ public partial class ConsentEndpointTests(CibaWebFactory factory) : IClassFixtur
     }
 
     private HttpClient NewClient() =>
-        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri(CibaWebFactory.ClientBaseAddress) });
 
     private static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
     {

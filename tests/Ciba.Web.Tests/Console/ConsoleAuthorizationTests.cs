@@ -181,9 +181,9 @@ public class ConsoleAuthorizationTests(CibaWebFactory factory) : IClassFixture<C
         ]);
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         using var globex = await ConsoleSession.SignInAsync(factory, "admin", "Globex-Passw0rd!", "globex");
-        var globexCookie = globex.Cookies.GetCookies(new Uri("http://localhost/t/globex/")).Single(c => c.Name == ".ciba.session.globex");
+        var globexCookie = globex.Cookies.GetCookies(new Uri("https://localhost/t/globex/")).Single(c => c.Name == ".ciba.session.globex");
         using var intruder = ConsoleSession.Anonymous(factory);
-        intruder.Cookies.Add(new Uri("http://localhost/t/demo/"), new Cookie(".ciba.session.demo", globexCookie.Value, "/t/demo"));
+        intruder.Cookies.Add(new Uri("https://localhost/t/demo/"), new Cookie(".ciba.session.demo", globexCookie.Value, "/t/demo"));
 
         using var response = await intruder.GetAsync("/t/demo/console/applications");
 

@@ -14,7 +14,7 @@ public sealed partial class ConsoleSession : IDisposable
     {
         Organization = organization;
         Cookies = new CookieContainer();
-        Client = factory.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(Cookies));
+        Client = factory.CreateDefaultClient(new Uri(CibaWebFactory.ClientBaseAddress), new CookieContainerHandler(Cookies));
     }
 
     public string Organization { get; }

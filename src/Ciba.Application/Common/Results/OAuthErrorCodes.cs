@@ -16,6 +16,8 @@ public static class OAuthErrorCodes
     public const string UnknownUserId = "unknown_user_id";
     public const string InvalidBindingMessage = "invalid_binding_message";
     public const string ExpiredLoginHintToken = "expired_login_hint_token";
+    public const string MissingUserCode = "missing_user_code";
+    public const string InvalidUserCode = "invalid_user_code";
     public const string InvalidToken = "invalid_token";
     public const string ServerError = "server_error";
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Ciba.Application.Common.Telemetry;
 using Ciba.Application.Notifications;
 using Ciba.Domain.Notifications;
 using Ciba.Infrastructure.Persistence;
@@ -24,6 +25,7 @@ public sealed partial class OutboxDispatcher(
     INotificationContentProtector contentProtector,
     IOptions<NotificationOptions> options,
     TimeProvider time,
+    CibaMetrics metrics,
     ILogger<OutboxDispatcher> logger)
 {
     private const string ClaimSql = """
@@ -155,6 +157,7 @@ public sealed partial class OutboxDispatcher(
             {
                 var recipient = Masked(message);
                 await RecordAsync(id, leaseUntil, (m, at) => m.MarkSkipped("The request expired before the message was sent.", at));
+                metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Skipped);
                 LogSkipped(id, message.Channel, recipient);
                 return;
             }
@@ -196,10 +199,12 @@ public sealed partial class OutboxDispatcher(
         {
             case SendOutcomeKind.Sent:
                 message.MarkSent(outcome.ProviderMessageId, now);
+                metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Sent);
                 LogSent(message.Id, message.Channel, recipient, message.Attempts, outcome.ProviderMessageId);
                 break;
             case SendOutcomeKind.Permanent:
                 message.MarkFailed(outcome.Error ?? "Permanent failure.", now);
+                metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Failed);
                 LogFailed(message.Id, message.Channel, recipient, message.Attempts, message.LastError);
                 break;
             default:
@@ -209,16 +214,19 @@ public sealed partial class OutboxDispatcher(
                 if (attempts >= _options.MaxAttempts)
                 {
                     message.MarkFailed($"Gave up after {attempts} attempts. {error}", now);
+                    metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Failed);
                     LogFailed(message.Id, message.Channel, recipient, message.Attempts, message.LastError);
                 }
                 else if (message.NotAfter is { } notAfter && nextAttemptAt >= notAfter)
                 {
                     message.MarkFailed($"{error} Not retried: the request expires before the next attempt.", now);
+                    metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Failed);
                     LogFailed(message.Id, message.Channel, recipient, message.Attempts, message.LastError);
                 }
                 else
                 {
                     message.ScheduleRetry(error, nextAttemptAt, now);
+                    metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Retry);
                     LogRetryScheduled(message.Id, message.Channel, recipient, message.Attempts, nextAttemptAt, error);
                 }
 
@@ -248,6 +256,8 @@ public sealed partial class OutboxDispatcher(
 
     private static bool IsHeldBy(OutgoingMessage message, DateTimeOffset leaseUntil) =>
         message.Status == DeliveryStatus.Pending && message.NextAttemptAt == leaseUntil;
+
+    private static string ChannelName(MessageChannel channel) => channel == MessageChannel.Email ? "email" : "sms";
 
     private static string Masked(OutgoingMessage message) => RecipientMasking.Mask(message.Channel, message.Recipient);
 

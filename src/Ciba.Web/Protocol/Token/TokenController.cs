@@ -2,6 +2,7 @@ using Ciba.Application.Backchannel.Redeem;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
+using Ciba.Application.Common.Telemetry;
 using Ciba.Domain.Applications;
 using Ciba.Web.Organizations;
 using MediatR;
@@ -12,7 +13,7 @@ namespace Ciba.Web.Protocol.Token;
 /// <summary>The token endpoint with the CIBA grant (CIBA Core §10.1, §11; product.md §6).</summary>
 [IgnoreAntiforgeryToken]
 [OAuthExceptionFilter]
-public sealed class TokenController(IMediator mediator, ILogger<TokenController> logger) : ControllerBase
+public sealed class TokenController(IMediator mediator, CibaMetrics metrics, ILogger<TokenController> logger) : ControllerBase
 {
     [HttpPost("t/{org}/oauth2/token")]
     public async Task<IActionResult> Exchange()
@@ -46,6 +47,7 @@ public sealed class TokenController(IMediator mediator, ILogger<TokenController>
 
         // The client is authenticated with the poll's own lookup; its errors come first all the same.
         var result = await mediator.Send(new RedeemBackchannelGrantCommand(organization, credentials!, form["auth_req_id"]), cancellationToken);
+        metrics.PollAnswered(result.IsSuccess ? CibaMetrics.PollOutcomes.Issued : result.Error.Code);
         if (!result.IsSuccess)
         {
             var clientId = result.Error.Code == OAuthErrorCodes.InvalidClient ? null : credentials!.ClientId;
