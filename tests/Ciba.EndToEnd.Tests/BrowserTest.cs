@@ -4,8 +4,9 @@ using Microsoft.Playwright;
 namespace Ciba.EndToEnd.Tests;
 
 /// <summary>
-/// Runs a browser scenario in a fresh context and, when it fails, saves a full-page screenshot
-/// under the test output (<c>screenshots/</c>, never committed) before rethrowing.
+/// Runs a browser scenario in a fresh context with axe-core auditing every page it loads and its
+/// final state (<see cref="Accessibility"/>). When it fails, saves a full-page screenshot under the
+/// test output (<c>screenshots/</c>, never committed) before rethrowing.
 /// </summary>
 public static class BrowserTest
 {
@@ -16,9 +17,12 @@ public static class BrowserTest
         await using var context = await newContext;
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        var audits = Accessibility.WatchLoads(page);
         try
         {
             await scenario(page);
+            await page.AssertAccessibleAsync("at the end of the test");
+            await audits.AssertNoViolationsAsync();
         }
         catch
         {
