@@ -2,6 +2,7 @@ using Ciba.Application;
 using Ciba.Infrastructure;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Web;
+using Ciba.Web.Errors;
 using Ciba.Web.Health;
 using Ciba.Web.Organizations;
 using Ciba.Web.Security;
@@ -17,7 +18,7 @@ var app = builder.Build();
 
 await app.Services.InitializeDatabaseAsync();
 
-app.UseExceptionHandler("/error");
+app.UseErrorPages();
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();
