@@ -18,6 +18,9 @@ public static class Accessibility
 {
     private static readonly ConditionalWeakTable<IPage, LoadAudits> Watching = [];
 
+    /// <summary>An audit that has not finished by then has hung (a page without JavaScript never answers): a failure, not a stuck suite.</summary>
+    private static readonly TimeSpan AuditTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Audits the page as it is now (after any audit still running); throws listing every violation.</summary>
     public static async Task AssertAccessibleAsync(this IPage page, string state)
     {
@@ -41,7 +44,7 @@ public static class Accessibility
     /// <summary>The violations on the page as a readable report, or null when there are none.</summary>
     internal static async Task<string?> AuditAsync(IPage page, string state)
     {
-        var result = await page.RunAxe();
+        var result = await page.RunAxe().WaitAsync(AuditTimeout);
         if (result.Violations.Length == 0)
         {
             return null;
@@ -78,7 +81,11 @@ public static class Accessibility
         /// <summary>axe-core runs one audit per page at a time: this one waits for a load's audit still running.</summary>
         internal async Task<string?> AuditNowAsync(string state)
         {
-            await _oneAtATime.WaitAsync();
+            if (!await _oneAtATime.WaitAsync(AuditTimeout))
+            {
+                throw new TimeoutException("An axe-core audit of the page did not finish.");
+            }
+
             try
             {
                 return await AuditAsync(_page, state);
@@ -95,7 +102,7 @@ public static class Accessibility
             var reports = new List<string>();
             while (_audits.TryDequeue(out var audit))
             {
-                if (await audit is { } report)
+                if (await audit.WaitAsync(AuditTimeout) is { } report)
                 {
                     reports.Add(report);
                 }

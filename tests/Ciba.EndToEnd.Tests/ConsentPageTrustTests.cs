@@ -32,7 +32,7 @@ public class ConsentPageTrustTests(CibaServerFixture server) : IClassFixture<Cib
 
     [Fact]
     public Task ConsentPage_WithoutJavaScript_ShowsTheTimeLeftAndARefreshShowsTheExpiredPage() =>
-        BrowserTest.RunAsync(
+        BrowserTest.RunWithoutJavaScriptAsync(
             server.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, ViewportSize = new() { Width = 360, Height = 740 }, JavaScriptEnabled = false }),
             async page =>
             {

@@ -15,6 +15,9 @@ namespace Ciba.Web.Forms;
 [HtmlTargetElement("span", Attributes = "asp-validation-for")]
 public sealed class FieldErrorTagHelper : TagHelper
 {
+    /// <summary>ViewData key of the fields in form order, so that the error summary lists errors as the form does.</summary>
+    public const string FieldOrderKey = "Ciba.FieldOrder";
+
     public override int Order => 1000;
 
     [HtmlAttributeName("asp-for")]
