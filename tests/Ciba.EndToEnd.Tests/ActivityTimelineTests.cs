@@ -38,7 +38,7 @@ public class ActivityTimelineTests(CibaServerFixture server) : IClassFixture<Cib
             await Assertions.Expect(rows.First).ToContainTextAsync("Demo Kiosk");
             foreach (var row in await rows.AllAsync())
             {
-                await Assertions.Expect(row).ToContainTextAsync(new Regex("Demo Kiosk.*alice.*Redeemed"));
+                await Assertions.Expect(row).ToContainTextAsync(new Regex("Demo Kiosk.*alice.*Redeemed", RegexOptions.Singleline));
             }
 
             AssertNoSidewaysScroll(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
