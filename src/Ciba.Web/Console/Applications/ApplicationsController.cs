@@ -28,7 +28,7 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
     [HttpGet("new")]
     public IActionResult New() => View(new NewApplicationViewModel());
 
-    /// <summary>Post/Redirect/Get: the new secret goes to the secret page once (ADR 0010), so a reload creates nothing.</summary>
+    /// <summary>Post/Redirect/Get: the new secret goes to the secret page once (ADR 0011), so a reload creates nothing.</summary>
     [HttpPost("new")]
     public async Task<IActionResult> New([FromForm] NewApplicationViewModel form, CancellationToken cancellationToken)
     {
