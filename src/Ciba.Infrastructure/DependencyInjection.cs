@@ -72,7 +72,7 @@ public static class DependencyInjection
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
-                options.Password.RequiredLength = 10;
+                options.Password.RequiredLength = Application.Console.Users.PasswordPolicy.MinLength;
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<CibaDbContext>()
@@ -82,6 +82,7 @@ public static class DependencyInjection
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
         services.AddScoped<IUserAdministration, UserAdministration>();
+        services.AddScoped<Application.Console.Applications.Readiness.IUserReachability, UserReachability>();
         services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();
 
         AddNotificationDelivery(services, configuration);

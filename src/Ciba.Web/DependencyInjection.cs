@@ -12,7 +12,7 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
-        services.AddControllersWithViews();
+        services.AddControllersWithViews(options => options.Filters.Add<Errors.StaleFormFilter>());
         services.AddHttpContextAccessor();
         services.AddAuthorization();
         services.AddConsole();

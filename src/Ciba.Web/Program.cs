@@ -2,6 +2,7 @@ using Ciba.Application;
 using Ciba.Infrastructure;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Web;
+using Ciba.Web.Errors;
 using Ciba.Web.Health;
 using Ciba.Web.Hosting;
 using Ciba.Web.OpenApi;
@@ -31,7 +32,7 @@ await app.Services.InitializeDatabaseAsync();
 
 app.UseCibaScrapeEndpoint();
 app.UseProxyAwareHosting();
-app.UseExceptionHandler("/error");
+app.UseErrorPages();
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();

@@ -29,6 +29,13 @@ public sealed class BackchannelClient(CibaServerFixture server, string clientId,
             body.TryGetProperty("auth_url", out var authUrl) ? authUrl.GetString() : null);
     }
 
+    /// <summary><c>POST /t/demo/oauth2/ciba</c> expected to fail: its status and <c>error</c>.</summary>
+    public async Task<(int Status, string? Error)> TryStartAsync(IReadOnlyDictionary<string, string> form)
+    {
+        var answer = await PostAsync("ciba", form);
+        return ((int)answer.Status, answer.Error);
+    }
+
     /// <summary>One poll of <c>POST /t/demo/oauth2/token</c> with the CIBA grant.</summary>
     public Task<ProtocolAnswer> PollAsync(string authReqId) =>
         PostAsync("token", new Dictionary<string, string> { ["grant_type"] = CibaGrant, ["auth_req_id"] = authReqId });

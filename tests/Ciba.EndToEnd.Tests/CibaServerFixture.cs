@@ -81,6 +81,9 @@ public sealed class CibaServerFixture : IAsyncLifetime
             Locale = "en-US",
         });
 
+    /// <summary>A phone (360 px) or laptop (1280 px) context, for tests that run at both widths.</summary>
+    public Task<IBrowserContext> NewContextAsync(int width) => width <= 400 ? NewPhoneContextAsync() : NewLaptopContextAsync();
+
     /// <summary>A new browser context at laptop size, for the console.</summary>
     public Task<IBrowserContext> NewLaptopContextAsync() =>
         Browser.NewContextAsync(new BrowserNewContextOptions

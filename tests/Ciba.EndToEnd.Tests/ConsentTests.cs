@@ -38,7 +38,7 @@ public class ConsentTests(CibaServerFixture server) : IClassFixture<CibaServerFi
             await Assertions.Expect(page.Locator(".binding-message")).ToHaveTextAsync("Code 1234");
             await Assertions.Expect(page.Locator(".scopes li")).ToHaveTextAsync(
                 ["confirm who you are", "see your name and username", "see your email address", "see your phone number"]);
-            await Assertions.Expect(page.GetByText("Expires in 1 minute 40 seconds")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".consent .expiry")).ToHaveTextAsync(new Regex("^Expires in 1 minute (40|3[0-9]) seconds$"));
             await Assertions.Expect(ApproveButton(page)).ToBeVisibleAsync();
             await Assertions.Expect(DenyButton(page)).ToBeVisibleAsync();
         });
@@ -218,7 +218,6 @@ public class ConsentTests(CibaServerFixture server) : IClassFixture<CibaServerFi
             Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"], StringComparison.Ordinal);
             Assert.Equal("no-referrer", headers["referrer-policy"]);
             Assert.Equal("nosniff", headers["x-content-type-options"]);
-            Assert.Equal(0, await page.Locator("script").CountAsync());
         });
 
     [Fact]

@@ -83,10 +83,10 @@ public sealed class ClientApplication
     {
         ArgumentNullException.ThrowIfNull(cibaSettings);
         var distinct = grantTypes.Distinct(StringComparer.Ordinal).ToList();
-        var unknown = distinct.FirstOrDefault(g => !Applications.GrantTypes.IsKnown(g));
-        if (unknown is not null)
+        var unserved = distinct.FirstOrDefault(g => !Applications.GrantTypes.IsServed(g));
+        if (unserved is not null)
         {
-            throw new ArgumentException($"Unknown grant type '{unknown}'.", nameof(grantTypes));
+            throw new ArgumentException($"The grant type '{unserved}' is not served.", nameof(grantTypes));
         }
 
         _grantTypes = distinct;

@@ -5,10 +5,13 @@ public static class GrantTypes
 {
     public const string Ciba = "urn:openid:params:grant-type:ciba";
     public const string RefreshToken = "refresh_token";
-    public const string ClientCredentials = "client_credentials";
-    public const string AuthorizationCode = "authorization_code";
 
-    public static IReadOnlyList<string> All { get; } = [AuthorizationCode, ClientCredentials, RefreshToken, Ciba];
+    /// <summary>
+    /// The grants the token endpoint serves, and so the only ones an application can be allowed,
+    /// the console offers and discovery lists (product.md §13: only grants that work are offered).
+    /// A grant joins this list when the token endpoint serves it.
+    /// </summary>
+    public static IReadOnlyList<string> Served { get; } = [Ciba];
 
-    public static bool IsKnown(string grantType) => All.Contains(grantType, StringComparer.Ordinal);
+    public static bool IsServed(string grantType) => Served.Contains(grantType, StringComparer.Ordinal);
 }

@@ -50,6 +50,9 @@ public sealed class BackchannelAuthenticationRequest
 
     public BackchannelRequestStatus Status { get; private set; }
 
+    /// <summary>When the person it names first saw its consent page (for the console's timeline).</summary>
+    public DateTimeOffset? ViewedAt { get; private set; }
+
     public DateTimeOffset? DecidedAt { get; private set; }
 
     /// <summary>When the person last authenticated before approving (the ID token's <c>auth_time</c>).</summary>

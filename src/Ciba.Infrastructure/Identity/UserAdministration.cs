@@ -21,7 +21,15 @@ public sealed class UserAdministration(
 {
     private const string NormalizedAdministratorRole = "ADMINISTRATOR";
 
-    public async Task<PagedItems<UserListItem>> SearchAsync(Guid organizationId, string? search, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>Users by normalized username (then id), read by keyset like every console list.</summary>
+    private static readonly KeysetOrder<CibaUser> ByUserName = new(
+        users => users.OrderBy(u => u.NormalizedUserName).ThenBy(u => u.Id),
+        users => users.OrderByDescending(u => u.NormalizedUserName).ThenByDescending(u => u.Id),
+        cursor => u => u.NormalizedUserName!.CompareTo(cursor.Key) < 0 || (u.NormalizedUserName == cursor.Key && u.Id < cursor.Id),
+        cursor => u => u.NormalizedUserName!.CompareTo(cursor.Key) > 0 || (u.NormalizedUserName == cursor.Key && u.Id > cursor.Id),
+        u => new PageCursor(u.NormalizedUserName ?? string.Empty, u.Id));
+
+    public async Task<KeysetPage<UserListItem>> SearchAsync(Guid organizationId, string? search, PageRequest page, CancellationToken cancellationToken)
     {
         var query = db.Users.AsNoTracking().Where(u => u.OrganizationId == organizationId);
         if (!string.IsNullOrEmpty(search))
@@ -33,13 +41,10 @@ public sealed class UserAdministration(
                 || u.PhoneNumber!.Contains(phone));
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var administratorRoleId = await AdministratorRoleIdAsync(cancellationToken);
+        var users = await query.ReadPageAsync(page, ByUserName, cancellationToken);
+        var administrators = await AdministratorsAmongAsync(users.Items.Select(u => u.Id).ToList(), cancellationToken);
         var now = time.GetUtcNow();
-        var items = await query
-            .OrderBy(u => u.NormalizedUserName)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
+        var items = users.Items
             .Select(u => new UserListItem(
                 u.Id,
                 u.UserName!,
@@ -47,10 +52,19 @@ public sealed class UserAdministration(
                 u.Email,
                 u.EmailConfirmed,
                 u.PhoneNumber,
-                db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == administratorRoleId),
+                administrators.Contains(u.Id),
                 u.LockoutEnd != null && u.LockoutEnd > now))
-            .ToListAsync(cancellationToken);
-        return new PagedItems<UserListItem>(items, page, pageSize, total);
+            .ToList();
+        return new KeysetPage<UserListItem>(items, users.Newer, users.Older, users.Count);
+    }
+
+    private async Task<HashSet<Guid>> AdministratorsAmongAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
+    {
+        var administratorRoleId = await AdministratorRoleIdAsync(cancellationToken);
+        return [.. await db.UserRoles.AsNoTracking()
+            .Where(r => r.RoleId == administratorRoleId && userIds.Contains(r.UserId))
+            .Select(r => r.UserId)
+            .ToListAsync(cancellationToken)];
     }
 
     public async Task<UserDetails?> FindAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken)

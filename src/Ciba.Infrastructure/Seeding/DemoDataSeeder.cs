@@ -87,7 +87,7 @@ public sealed partial class DemoDataSeeder(
             return;
         }
 
-        IEnumerable<string> grantTypes = demo.CibaEnabled ? [GrantTypes.Ciba, GrantTypes.RefreshToken] : [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken];
+        IEnumerable<string> grantTypes = demo.CibaEnabled ? [GrantTypes.Ciba] : [];
         var settings = CibaSettings.Create(CibaSettings.DefaultExpirySeconds, demo.Channels, CibaSettings.DefaultPollingIntervalSeconds);
         db.Applications.Add(ClientApplication.Create(
             organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret), grantTypes, settings, now));

@@ -41,6 +41,7 @@ public sealed class ConsentController(IMediator mediator) : Controller
             return WrongAccount(organization, user, authCodeKey!);
         }
 
+        await mediator.Send(new RecordConsentViewedCommand(organization.Id, authCodeKey!, user.UserId), cancellationToken);
         var details = consent.Value;
         return View("Consent", new ConsentViewModel
         {
@@ -48,6 +49,7 @@ public sealed class ConsentController(IMediator mediator) : Controller
             BindingMessage = details.BindingMessage,
             Scopes = details.Scopes.Select(ScopeDescriptions.Describe).ToList(),
             ExpiresIn = ExpiryText.Describe(details.TimeLeft),
+            SecondsLeft = (int)Math.Ceiling(details.TimeLeft.TotalSeconds),
             UserName = user.UserName,
             AuthCodeKey = authCodeKey!,
             ApproveUrl = PageUrl(organization, "/approve"),

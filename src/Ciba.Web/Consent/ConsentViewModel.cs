@@ -11,6 +11,17 @@ public sealed class ConsentViewModel
 
     public required string ExpiresIn { get; init; }
 
+    /// <summary>Whole seconds left, for the page's countdown.</summary>
+    public required int SecondsLeft { get; init; }
+
+    /// <summary>
+    /// A short code ("4711", "Code 1234") is shown large to compare character by character; a
+    /// sentence (three words or more, or longer than 20 characters) is shown as a message.
+    /// </summary>
+    public bool BindingMessageIsCode => BindingMessage is { Length: <= 20 } message
+        && message.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 2
+        && !message.TrimEnd().EndsWith('.');
+
     public required string UserName { get; init; }
 
     public required string AuthCodeKey { get; init; }

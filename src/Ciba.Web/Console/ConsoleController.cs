@@ -31,6 +31,8 @@ public abstract class ConsoleController : Controller
             ModelState.AddModelError(field.Field, field.Message);
         }
 
+        ViewData[Forms.FieldErrorTagHelper.FieldOrderKey] = error.Fields.Select(f => f.Field).Distinct(StringComparer.Ordinal).ToList();
+
         if (error.Fields.Count == 0)
         {
             ModelState.AddModelError(string.Empty, error.Description);

@@ -1,3 +1,5 @@
+using Ciba.Web.Accounts;
+using Ciba.Web.Organizations;
 using Ciba.Web.Protocol;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -5,26 +7,58 @@ using Microsoft.AspNetCore.Mvc;
 namespace Ciba.Web.Errors;
 
 /// <summary>
-/// Where unhandled exceptions end up (in every environment): protocol endpoints answer
-/// <c>server_error</c> as JSON, pages a short apology. Never a stack trace.
+/// The error pages (<see cref="ErrorPages"/>): an unhandled exception or an empty error answer,
+/// in words, with who is signed in and a way to sign out and use another account. Protocol
+/// endpoints answer <c>server_error</c> as JSON. Opened directly, these addresses are a 404 page.
+/// Never a stack trace.
 /// </summary>
 [ApiExplorerSettings(IgnoreApi = true)]
+[IgnoreAntiforgeryToken]
 public sealed class ErrorController : Controller
 {
     [Route("/error")]
-    public IActionResult Error()
+    public IActionResult Failure()
     {
-        var path = HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? string.Empty;
-        Response.Headers.CacheControl = "no-store";
-        if (IsProtocolEndpoint(path))
+        var failure = HttpContext.Features.Get<IExceptionHandlerPathFeature>();
+        if (failure is null)
         {
+            return Page(StatusCodes.Status404NotFound, returnUrl: null);
+        }
+
+        if (ErrorPages.IsProtocolEndpoint(failure.Path))
+        {
+            Response.Headers.CacheControl = "no-store";
             return OAuthErrorResults.ServerError();
         }
 
-        Response.StatusCode = StatusCodes.Status500InternalServerError;
-        return View("~/Views/Errors/ServerError.cshtml");
+        var status = Response.StatusCode is >= 400 and <= 599 ? Response.StatusCode : StatusCodes.Status500InternalServerError;
+        return Page(status, failure.Path);
     }
 
-    private static bool IsProtocolEndpoint(string path) =>
-        path.Contains("/oauth2/", StringComparison.Ordinal) && !path.Contains("/oauth2/ciba_authorize", StringComparison.Ordinal);
+    [Route("/error/{statusCode:int}")]
+    public IActionResult Status(int statusCode)
+    {
+        var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>();
+        return original is null
+            ? Page(StatusCodes.Status404NotFound, returnUrl: null)
+            : Page(Response.StatusCode, original.OriginalPathBase + original.OriginalPath + original.OriginalQueryString);
+    }
+
+    private ViewResult Page(int statusCode, string? returnUrl)
+    {
+        var organization = OrganizationRouteMiddleware.Current(HttpContext);
+        var signedIn = organization is null ? null : SignedInUser.From(User, organization.Id);
+        var (title, message) = ErrorPageViewModel.WordsFor(statusCode);
+        Response.StatusCode = statusCode;
+        Response.Headers.CacheControl = "no-store";
+        return View("~/Views/Errors/Error.cshtml", new ErrorPageViewModel
+        {
+            StatusCode = statusCode,
+            Title = title,
+            Message = message,
+            OrganizationHandle = organization?.Handle,
+            SignedInAs = signedIn?.UserName,
+            ReturnUrl = organization is null ? null : AccountController.SafeReturnUrl(organization.Handle, returnUrl),
+        });
+    }
 }

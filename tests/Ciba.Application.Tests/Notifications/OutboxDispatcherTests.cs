@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Paging;
 using Ciba.Application.Notifications.DevelopmentInbox;
 using Ciba.Application.Notifications.Providers.UpdateEmail;
 using Ciba.Application.Notifications.Providers.UpdateSms;
@@ -186,11 +187,10 @@ public class OutboxDispatcherTests(ApplicationFixture fixture) : IClassFixture<A
 
         await _scenario.Dispatcher.DispatchOnceAsync();
 
-        var inbox = await fixture.SendAsync(_organizationId, new GetDevelopmentInboxQuery(_organizationId));
-        Assert.True(inbox.IsSuccess);
-        Assert.Equal(2, inbox.Value.TotalCount);
-        var sms = inbox.Value.Items[0];
-        var email = inbox.Value.Items[1];
+        var inbox = await fixture.SendAsync(_organizationId, new GetDevelopmentInboxQuery(_organizationId, PageRequest.First));
+        Assert.Equal(2, inbox.Count);
+        var sms = inbox.Items[0];
+        var email = inbox.Items[1];
         Assert.Equal(MessageChannel.Sms, sms.Channel);
         Assert.Null(sms.Subject);
         Assert.Equal(MessageChannel.Email, email.Channel);

@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Paging;
 using System.Text.Json;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Notifications.Deliveries;
@@ -190,10 +191,10 @@ public class ProviderSettingsTests(ApplicationFixture fixture) : IClassFixture<A
         await _scenario.EnqueueSignInAsync(otherOrganization, MessageChannel.Email, "mallory@other.test");
         await _scenario.Dispatcher.DispatchOnceAsync();
 
-        var page = (await fixture.SendAsync(_organizationId, new GetDeliveriesQuery(_organizationId, 1, 10))).Value;
+        var page = await fixture.SendAsync(_organizationId, new GetDeliveriesQuery(_organizationId, PageRequest.From(null, null, 10)));
 
-        Assert.Equal(2, page.TotalCount);
-        Assert.False(page.HasMore);
+        Assert.Equal(2, page.Count);
+        Assert.Null(page.Older);
         Assert.Equal(["+1555•••0001", "a•••@demo.test"], page.Items.Select(d => d.Recipient));
         Assert.All(page.Items, d => Assert.Equal(DeliveryStatus.Failed, d.Status));
         Assert.Equal("No SMS provider is configured.", page.Items[0].LastError);

@@ -36,14 +36,14 @@ public class PersistenceTests(ApplicationFixture fixture) : IClassFixture<Applic
         {
             var db = sp.GetRequiredService<CibaDbContext>();
             db.Applications.Add(ClientApplication.Create(
-                organization.Id, "Living room TV", "tv-client", SecretHashing.HashClientSecret("s3cret"), [GrantTypes.Ciba, GrantTypes.RefreshToken], settings, fixture.Time.GetUtcNow()));
+                organization.Id, "Living room TV", "tv-client", SecretHashing.HashClientSecret("s3cret"), [GrantTypes.Ciba], settings, fixture.Time.GetUtcNow()));
             return await db.SaveChangesAsync();
         });
 
         var loaded = await fixture.InScopeAsync(sp => sp.GetRequiredService<CibaDbContext>().Applications.AsNoTracking().SingleAsync(a => a.ClientId == "tv-client"));
 
         Assert.Equal(settings, loaded.CibaSettings);
-        Assert.Equal([GrantTypes.Ciba, GrantTypes.RefreshToken], loaded.GrantTypes);
+        Assert.Equal([GrantTypes.Ciba], loaded.GrantTypes);
         Assert.True(loaded.AllowsCiba);
         Assert.DoesNotContain("s3cret", loaded.ClientSecretHash, StringComparison.Ordinal);
         Assert.True(SecretHashing.VerifyClientSecret("s3cret", loaded.ClientSecretHash));

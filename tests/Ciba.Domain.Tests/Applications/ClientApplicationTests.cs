@@ -12,8 +12,20 @@ public class ClientApplicationTests
         var application = ClientApplication.Create(Guid.NewGuid(), "TV", "tv", "hash", [GrantTypes.Ciba], CibaSettings.Default, Now);
         Assert.True(application.AllowsCiba);
 
-        application.UpdateProtocol([GrantTypes.AuthorizationCode], CibaSettings.Default, Now);
+        application.UpdateProtocol([], CibaSettings.Default, Now);
         Assert.False(application.AllowsCiba);
+    }
+
+    [Theory]
+    [InlineData("authorization_code")]
+    [InlineData("client_credentials")]
+    [InlineData("refresh_token")]
+    public void UpdateProtocol_WithAGrantTheTokenEndpointDoesNotServe_Throws(string grantType)
+    {
+        var application = ClientApplication.Create(Guid.NewGuid(), "TV", "tv", "hash", [GrantTypes.Ciba], CibaSettings.Default, Now);
+
+        Assert.Throws<ArgumentException>(() => application.UpdateProtocol([GrantTypes.Ciba, grantType], CibaSettings.Default, Now));
+        Assert.Equal([GrantTypes.Ciba], application.GrantTypes);
     }
 
     [Fact]

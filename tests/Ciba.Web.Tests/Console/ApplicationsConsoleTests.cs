@@ -17,8 +17,10 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
 
         Assert.Contains("Demo TV", page, StringComparison.Ordinal);
         Assert.Contains("demo-kiosk", page, StringComparison.Ordinal);
-        Assert.Contains("CIBA, Refresh Token", page, StringComparison.Ordinal);
-        Assert.Contains("Code, Refresh Token", page, StringComparison.Ordinal);
+        Assert.Contains("<td>CIBA</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>None</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Refresh Token", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Code", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -37,6 +39,9 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
         Assert.Equal(CibaSettings.Default, application.CibaSettings);
         var general = await admin.GetPageAsync($"/t/demo/console/applications/{application.Id}");
         Assert.DoesNotContain(secret, general, StringComparison.Ordinal);
+        var again = await admin.GetPageAsync($"/t/demo/console/applications/{application.Id}/secret");
+        Assert.DoesNotContain(secret, again, StringComparison.Ordinal);
+        Assert.Contains("The client secret was shown once", again, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,14 +64,14 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
         using var admin = await ConsoleSession.AdminAsync(factory);
         var (application, _) = await CreateApplicationAsync(admin, "Protocol target");
 
-        using var response = await PostProtocolAsync(admin, application.Id, [GrantTypes.Ciba, GrantTypes.RefreshToken], "300", ["Email", "External"], "5");
+        using var response = await PostProtocolAsync(admin, application.Id, [GrantTypes.Ciba], "300", ["Email", "External"], "5");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var saved = (await factory.ApplicationAsync(application.Id))!;
         Assert.Equal(300, saved.CibaSettings.ExpirySeconds);
         Assert.Equal(NotificationChannels.Email | NotificationChannels.External, saved.CibaSettings.Channels);
         Assert.Equal(5, saved.CibaSettings.PollingIntervalSeconds);
-        Assert.Equal([GrantTypes.Ciba, GrantTypes.RefreshToken], saved.GrantTypes);
+        Assert.Equal([GrantTypes.Ciba], saved.GrantTypes);
         var page = await admin.GetPageAsync($"/t/demo/console/applications/{application.Id}/protocol");
         Assert.Contains("value=\"300\"", page, StringComparison.Ordinal);
         Assert.DoesNotMatch("id=\"channel-sms\"[^>]*checked", page);
@@ -128,6 +133,25 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
         Assert.Equal(CibaSettings.Default, (await factory.ApplicationAsync(application.Id))!.CibaSettings);
     }
 
+    [Theory]
+    [InlineData("authorization_code")]
+    [InlineData("client_credentials")]
+    [InlineData("refresh_token")]
+    public async Task UpdateProtocol_WithAGrantTheTokenEndpointDoesNotServe_IsAFieldErrorAndSavesNothing(string grantType)
+    {
+        using var admin = await ConsoleSession.AdminAsync(factory);
+        var (application, _) = await CreateApplicationAsync(admin, "Unserved " + grantType);
+
+        using var response = await PostProtocolAsync(admin, application.Id, [GrantTypes.Ciba, grantType], "300", ["Email"], "2");
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Matches(FieldError("GrantTypes", "Choose grant types from the list."), page);
+        var saved = (await factory.ApplicationAsync(application.Id))!;
+        Assert.Equal([GrantTypes.Ciba], saved.GrantTypes);
+        Assert.Equal(CibaSettings.Default, saved.CibaSettings);
+    }
+
     [Fact]
     public async Task UpdateProtocol_WithUnknownGrantTypeOrChannel_ShowsFieldErrors()
     {
@@ -148,12 +172,12 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
         using var admin = await ConsoleSession.AdminAsync(factory);
         var (application, _) = await CreateApplicationAsync(admin, "CIBA off");
 
-        using var response = await PostProtocolAsync(admin, application.Id, [GrantTypes.ClientCredentials], "0", [], "x");
+        using var response = await PostProtocolAsync(admin, application.Id, [], "0", [], "x");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var saved = (await factory.ApplicationAsync(application.Id))!;
         Assert.False(saved.AllowsCiba);
-        Assert.Equal([GrantTypes.ClientCredentials], saved.GrantTypes);
+        Assert.Empty(saved.GrantTypes);
         Assert.Equal(CibaSettings.Default, saved.CibaSettings);
     }
 
@@ -183,10 +207,10 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
         var (application, oldSecret) = await CreateApplicationAsync(admin, "Rotating");
 
         using var response = await admin.PostFormAsync($"/t/demo/console/applications/{application.Id}/secret", [], formPage: $"/t/demo/console/applications/{application.Id}");
-        var newSecret = SecretOn(await response.Content.ReadAsStringAsync());
+        var (page, noStore) = await FollowToSecretPageAsync(admin, response);
+        var newSecret = SecretOn(page);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(response.Headers.CacheControl!.NoStore);
+        Assert.True(noStore);
         var stored = (await factory.ApplicationAsync(application.Id))!;
         Assert.True(SecretHashing.VerifyClientSecret(newSecret, stored.ClientSecretHash));
         Assert.False(SecretHashing.VerifyClientSecret(oldSecret, stored.ClientSecretHash));
@@ -212,10 +236,19 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
     private async Task<(ClientApplication Application, string Secret)> CreateApplicationAsync(ConsoleSession admin, string name)
     {
         using var response = await admin.PostFormAsync("/t/demo/console/applications/new", [new("Name", name)]);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await response.Content.ReadAsStringAsync();
+        var (page, _) = await FollowToSecretPageAsync(admin, response);
         var clientId = ClientIdPattern().Match(page).Groups[1].Value;
         return (await factory.ApplicationAsync(clientId), SecretOn(page));
+    }
+
+    /// <summary>Post/Redirect/Get: a new secret is shown on the GET after the redirect, with no-store.</summary>
+    private static async Task<(string Page, bool NoStore)> FollowToSecretPageAsync(ConsoleSession admin, HttpResponseMessage posted)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.EndsWith("/secret", posted.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        using var shown = await admin.GetAsync(posted.Headers.Location.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        return (await shown.Content.ReadAsStringAsync(), shown.Headers.CacheControl?.NoStore == true);
     }
 
     private static Task<HttpResponseMessage> PostProtocolAsync(ConsoleSession admin, Guid id, string[] grantTypes, string expiry, string[] channels, string interval)

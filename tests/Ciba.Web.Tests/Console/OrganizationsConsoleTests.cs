@@ -44,7 +44,7 @@ public class OrganizationsConsoleTests(CibaWebFactory factory) : IClassFixture<C
         using var response = await CreateAsync(admin, "halfway", "Halfway", "root", "weak");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("Passwords must be at least 10 characters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("A password needs at least 10 characters, with upper and lower case letters, a digit and a symbol.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(await factory.ReadAsync(db => db.Organizations.AnyAsync(o => o.Handle == "halfway")));
     }
 

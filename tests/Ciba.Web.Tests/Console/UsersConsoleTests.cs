@@ -40,7 +40,7 @@ public class UsersConsoleTests(CibaWebFactory factory) : IClassFixture<CibaWebFa
         Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
         Assert.Matches(FieldError("UserName", "is already taken"), await taken.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
-        Assert.Matches(FieldError("Password", "Passwords must be at least 10 characters"), await weak.Content.ReadAsStringAsync());
+        Assert.Matches(FieldError("Password", "A password needs at least 10 characters, with upper and lower case letters, a digit and a symbol."), await weak.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, mobile.StatusCode);
         Assert.Matches(FieldError("Mobile", "Enter a mobile number in international format"), await mobile.Content.ReadAsStringAsync());
         Assert.False(await factory.ReadAsync(db => db.Users.AnyAsync(u => u.UserName == "dave" || u.UserName == "erin")));
@@ -112,7 +112,7 @@ public class UsersConsoleTests(CibaWebFactory factory) : IClassFixture<CibaWebFa
         using var reset = await admin.PostFormAsync(path, [new("Password", "Grace-N3w-Passw0rd!")], formPage: $"/t/demo/console/users/{grace.Id}");
 
         Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
-        Assert.Matches(FieldError("Password", "Passwords must be at least 10 characters"), await weak.Content.ReadAsStringAsync());
+        Assert.Matches(FieldError("Password", "A password needs at least 10 characters, with upper and lower case letters, a digit and a symbol."), await weak.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
         using var session = await ConsoleSession.SignInAsync(factory, "grace", "Grace-N3w-Passw0rd!");
     }

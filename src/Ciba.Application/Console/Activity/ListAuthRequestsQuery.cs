@@ -8,67 +8,114 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Ciba.Application.Console.Activity;
 
-/// <summary>The organization's recent auth requests, newest first. No hashes, keys or binding secrets.</summary>
-public sealed record ListAuthRequestsQuery(Guid OrganizationId, int Page = 1, int PageSize = 20) : IRequest<PagedItems<AuthRequestActivity>>;
+/// <summary>The organization's auth requests, newest first, filtered. No hashes, keys or binding messages.</summary>
+public sealed record ListAuthRequestsQuery(Guid OrganizationId, ActivityFilter Filter, PageRequest Page) : IRequest<ActivityList>;
 
-/// <param name="Status">Pending, Approved, Denied, Redeemed, or Expired for a pending request past its expiry.</param>
+/// <summary>What the Activity list is narrowed to; every part is optional.</summary>
+/// <param name="User">A username, email or mobile number of the organization.</param>
+/// <param name="Since">Only requests created at or after this moment.</param>
+public sealed record ActivityFilter(Guid? ApplicationId = null, string? User = null, AuthRequestState? Status = null, DateTimeOffset? Since = null)
+{
+    public static ActivityFilter None { get; } = new();
+
+    public bool IsEmpty => this == None;
+}
+
+/// <summary>A request's state as an administrator reads it: Expired is a pending request past its expiry.</summary>
+public enum AuthRequestState
+{
+    Pending,
+    Approved,
+    Denied,
+    Redeemed,
+    Expired,
+}
+
+/// <param name="UserFound">False when the filter named a user the organization does not have.</param>
+public sealed record ActivityList(KeysetPage<AuthRequestActivity> Requests, IReadOnlyList<ApplicationChoice> Applications, bool UserFound);
+
+public sealed record ApplicationChoice(Guid Id, string Name);
+
 public sealed record AuthRequestActivity(
     Guid Id,
     string ApplicationName,
     string UserName,
     NotificationChannels Channels,
-    string Status,
+    AuthRequestState Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? DecidedAt,
     DateTimeOffset? RedeemedAt);
 
-internal sealed class ListAuthRequestsHandler(IApplicationDbContext db, IUserAdministration users, TimeProvider time)
-    : IRequestHandler<ListAuthRequestsQuery, PagedItems<AuthRequestActivity>>
+internal sealed class ListAuthRequestsHandler(IApplicationDbContext db, IUserAdministration users, IUserDirectory directory, TimeProvider time)
+    : IRequestHandler<ListAuthRequestsQuery, ActivityList>
 {
-    public async Task<PagedItems<AuthRequestActivity>> Handle(ListAuthRequestsQuery request, CancellationToken cancellationToken)
-    {
-        var page = Math.Max(1, request.Page);
-        var pageSize = Math.Clamp(request.PageSize, 1, PagedItems<AuthRequestActivity>.MaxPageSize);
-        var requests = db.BackchannelRequests.AsNoTracking().Where(r => r.OrganizationId == request.OrganizationId);
-        var total = await requests.CountAsync(cancellationToken);
-        var rows = await requests
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Join(
-                db.Applications.Where(a => a.OrganizationId == request.OrganizationId),
-                r => r.ApplicationId,
-                a => a.Id,
-                (r, a) => new
-                {
-                    r.Id,
-                    ApplicationName = a.Name,
-                    r.UserId,
-                    r.Channels,
-                    r.Status,
-                    r.CreatedAt,
-                    r.ExpiresAt,
-                    r.DecidedAt,
-                    r.RedeemedAt,
-                })
-            .ToListAsync(cancellationToken);
+    private static readonly KeysetOrder<BackchannelAuthenticationRequest> Order =
+        Keyset.ByMoment<BackchannelAuthenticationRequest>(r => r.CreatedAt, r => r.Id);
 
-        var userNames = await users.GetUserNamesAsync(request.OrganizationId, rows.Select(r => r.UserId).Distinct().ToList(), cancellationToken);
+    public async Task<ActivityList> Handle(ListAuthRequestsQuery request, CancellationToken cancellationToken)
+    {
+        var applications = await db.Applications.AsNoTracking()
+            .Where(a => a.OrganizationId == request.OrganizationId)
+            .OrderBy(a => a.Name)
+            .Select(a => new ApplicationChoice(a.Id, a.Name))
+            .ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var items = rows
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+        var filter = request.Filter;
+        var requests = db.BackchannelRequests.AsNoTracking().Where(r => r.OrganizationId == request.OrganizationId);
+        if (filter.ApplicationId is { } applicationId)
+        {
+            requests = requests.Where(r => r.ApplicationId == applicationId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.User))
+        {
+            var user = await directory.FindByLoginHintAsync(request.OrganizationId, filter.User.Trim(), cancellationToken);
+            if (user is null)
+            {
+                return new ActivityList(new KeysetPage<AuthRequestActivity>([], null, null, 0), applications, UserFound: false);
+            }
+
+            requests = requests.Where(r => r.UserId == user.Id);
+        }
+
+        requests = filter.Status switch
+        {
+            AuthRequestState.Pending => requests.Where(r => r.Status == BackchannelRequestStatus.Pending && r.ExpiresAt > now),
+            AuthRequestState.Expired => requests.Where(r => r.Status == BackchannelRequestStatus.Pending && r.ExpiresAt <= now),
+            AuthRequestState.Approved => requests.Where(r => r.Status == BackchannelRequestStatus.Approved),
+            AuthRequestState.Denied => requests.Where(r => r.Status == BackchannelRequestStatus.Denied),
+            AuthRequestState.Redeemed => requests.Where(r => r.Status == BackchannelRequestStatus.Redeemed),
+            _ => requests,
+        };
+        if (filter.Since is { } since)
+        {
+            requests = requests.Where(r => r.CreatedAt >= since);
+        }
+
+        var page = await requests.ReadPageAsync(request.Page, Order, cancellationToken);
+        var userNames = await users.GetUserNamesAsync(request.OrganizationId, page.Items.Select(r => r.UserId).Distinct().ToList(), cancellationToken);
+        var applicationNames = applications.ToDictionary(a => a.Id, a => a.Name);
+        var items = page.Items
             .Select(r => new AuthRequestActivity(
                 r.Id,
-                r.ApplicationName,
+                applicationNames.GetValueOrDefault(r.ApplicationId, "(deleted application)"),
                 userNames.TryGetValue(r.UserId, out var userName) ? userName : "(deleted user)",
                 r.Channels,
-                r.Status == BackchannelRequestStatus.Pending && now >= r.ExpiresAt ? "Expired" : r.Status.ToString(),
+                StateOf(r, now),
                 r.CreatedAt,
                 r.ExpiresAt,
                 r.DecidedAt,
                 r.RedeemedAt))
             .ToList();
-        return new PagedItems<AuthRequestActivity>(items, page, pageSize, total);
+        return new ActivityList(new KeysetPage<AuthRequestActivity>(items, page.Newer, page.Older, page.Count), applications, UserFound: true);
     }
+
+    internal static AuthRequestState StateOf(BackchannelAuthenticationRequest request, DateTimeOffset now) => request.Status switch
+    {
+        BackchannelRequestStatus.Pending => request.IsExpired(now) ? AuthRequestState.Expired : AuthRequestState.Pending,
+        BackchannelRequestStatus.Approved => AuthRequestState.Approved,
+        BackchannelRequestStatus.Denied => AuthRequestState.Denied,
+        _ => AuthRequestState.Redeemed,
+    };
 }

@@ -10,7 +10,7 @@ namespace Ciba.Application.Console.Users;
 /// </summary>
 public interface IUserAdministration
 {
-    Task<PagedItems<UserListItem>> SearchAsync(Guid organizationId, string? search, int page, int pageSize, CancellationToken cancellationToken);
+    Task<KeysetPage<UserListItem>> SearchAsync(Guid organizationId, string? search, PageRequest page, CancellationToken cancellationToken);
 
     Task<UserDetails?> FindAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken);
 

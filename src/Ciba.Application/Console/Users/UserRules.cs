@@ -29,7 +29,9 @@ internal static class UserRules
 
     public static IRuleBuilderOptions<T, string?> NewPassword<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(password => !string.IsNullOrEmpty(password)).WithMessage("Enter a password.")
-            .Must(password => password is null || password.Length <= MaxPasswordLength).WithMessage("The password is too long.");
+            .Must(password => password is null || password.Length <= MaxPasswordLength).WithMessage("The password is too long.")
+            .Must(password => string.IsNullOrEmpty(password) || password.Length > MaxPasswordLength || PasswordPolicy.IsStrongEnough(password))
+            .WithMessage(PasswordPolicy.Description);
 
     public static UserProfile ToProfile(string userName, string? displayName, string? email, bool emailVerified, string? mobile, bool isAdministrator) =>
         new(

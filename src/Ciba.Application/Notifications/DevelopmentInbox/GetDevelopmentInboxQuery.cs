@@ -1,16 +1,13 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Paging;
-using Ciba.Application.Common.Results;
 using Ciba.Domain.Notifications;
-using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ciba.Application.Notifications.DevelopmentInbox;
 
-/// <summary>The organization's development inbox, newest first. Each message's link is meant to be shown as a working anchor.</summary>
-public sealed record GetDevelopmentInboxQuery(Guid OrganizationId, int Page = 1, int PageSize = 20)
-    : IRequest<Result<PagedItems<DevelopmentInboxMessageView>>>;
+/// <summary>The organization's development inbox, newest first, one keyset page at a time. Each message's link is meant to be shown as a working anchor.</summary>
+public sealed record GetDevelopmentInboxQuery(Guid OrganizationId, PageRequest Page) : IRequest<KeysetPage<DevelopmentInboxMessageView>>;
 
 public sealed record DevelopmentInboxMessageView(
     Guid Id,
@@ -22,27 +19,19 @@ public sealed record DevelopmentInboxMessageView(
     DateTimeOffset ReceivedAt);
 
 internal sealed class GetDevelopmentInboxHandler(IApplicationDbContext db)
-    : IRequestHandler<GetDevelopmentInboxQuery, Result<PagedItems<DevelopmentInboxMessageView>>>
+    : IRequestHandler<GetDevelopmentInboxQuery, KeysetPage<DevelopmentInboxMessageView>>
 {
-    public async Task<Result<PagedItems<DevelopmentInboxMessageView>>> Handle(GetDevelopmentInboxQuery request, CancellationToken cancellationToken)
-    {
-        var query = db.DevelopmentInbox.AsNoTracking().Where(m => m.OrganizationId == request.OrganizationId);
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
-            .OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id)
-            .Skip((request.Page - 1) * request.PageSize)
-            .Take(request.PageSize)
-            .Select(m => new DevelopmentInboxMessageView(m.Id, m.Channel, m.Recipient, m.Subject, m.Body, m.Link, m.ReceivedAt))
-            .ToListAsync(cancellationToken);
-        return new PagedItems<DevelopmentInboxMessageView>(items, request.Page, request.PageSize, total);
-    }
-}
+    private static readonly KeysetOrder<DevelopmentInboxMessage> Order = Keyset.ByMoment<DevelopmentInboxMessage>(m => m.ReceivedAt, m => m.Id);
 
-internal sealed class GetDevelopmentInboxValidator : AbstractValidator<GetDevelopmentInboxQuery>
-{
-    public GetDevelopmentInboxValidator()
+    public async Task<KeysetPage<DevelopmentInboxMessageView>> Handle(GetDevelopmentInboxQuery request, CancellationToken cancellationToken)
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
-        RuleFor(q => q.PageSize).InclusiveBetween(1, PagedItems<DevelopmentInboxMessageView>.MaxPageSize);
+        var page = await db.DevelopmentInbox.AsNoTracking()
+            .Where(m => m.OrganizationId == request.OrganizationId)
+            .ReadPageAsync(request.Page, Order, cancellationToken);
+        return new KeysetPage<DevelopmentInboxMessageView>(
+            [.. page.Items.Select(m => new DevelopmentInboxMessageView(m.Id, m.Channel, m.Recipient, m.Subject, m.Body, m.Link, m.ReceivedAt))],
+            page.Newer,
+            page.Older,
+            page.Count);
     }
 }

@@ -11,19 +11,17 @@ namespace Ciba.Web.Console.Activity;
 [Route("t/{org}/console/activity")]
 public sealed class MessagesController(IMediator mediator) : ConsoleController
 {
-    private const int PageSize = 20;
-
     [HttpGet("deliveries")]
-    public async Task<IActionResult> Deliveries(int page = 1, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Deliveries(string? after, string? before, CancellationToken cancellationToken = default)
     {
-        var deliveries = (await mediator.Send(new GetDeliveriesQuery(Organization.Id, Math.Max(1, page), PageSize), cancellationToken)).Value;
-        return View(new PagedItems<DeliveryRow>([.. deliveries.Items.Select(DeliveryRow.From)], deliveries.Page, deliveries.PageSize, deliveries.TotalCount));
+        var deliveries = await mediator.Send(new GetDeliveriesQuery(Organization.Id, PageRequest.From(after, before)), cancellationToken);
+        return View(new ListPage<DeliveryRow>([.. deliveries.Items.Select(DeliveryRow.From)], Pager.For(deliveries, ConsolePath("activity/deliveries"))));
     }
 
     [HttpGet("inbox")]
-    public async Task<IActionResult> Inbox(int page = 1, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Inbox(string? after, string? before, CancellationToken cancellationToken = default)
     {
-        var inbox = (await mediator.Send(new GetDevelopmentInboxQuery(Organization.Id, Math.Max(1, page), PageSize), cancellationToken)).Value;
-        return View(new PagedItems<InboxRow>([.. inbox.Items.Select(InboxRow.From)], inbox.Page, inbox.PageSize, inbox.TotalCount));
+        var inbox = await mediator.Send(new GetDevelopmentInboxQuery(Organization.Id, PageRequest.From(after, before)), cancellationToken);
+        return View(new ListPage<InboxRow>([.. inbox.Items.Select(InboxRow.From)], Pager.For(inbox, ConsolePath("activity/inbox"))));
     }
 }

@@ -1,4 +1,5 @@
 using Ciba.Application.Console.Applications;
+using Ciba.Application.Console.Applications.Readiness;
 using Ciba.Application.Console.Applications.UpdateProtocol;
 using Ciba.Domain.Applications;
 
@@ -36,13 +37,9 @@ public sealed class ApplicationGeneralViewModel : IApplicationTabForm
 /// </summary>
 public sealed class ApplicationProtocolViewModel : IApplicationTabForm
 {
+    /// <summary>Exactly the grants the token endpoint serves (<see cref="Domain.Applications.GrantTypes.Served"/>).</summary>
     public static IReadOnlyList<(string Value, string Label)> GrantTypeChoices { get; } =
-    [
-        (Domain.Applications.GrantTypes.AuthorizationCode, "Code"),
-        (Domain.Applications.GrantTypes.ClientCredentials, "Client Credentials"),
-        (Domain.Applications.GrantTypes.RefreshToken, "Refresh Token"),
-        (Domain.Applications.GrantTypes.Ciba, "CIBA"),
-    ];
+        [.. Domain.Applications.GrantTypes.Served.Select(grantType => (grantType, GrantTypeLabels.For(grantType)))];
 
     public static IReadOnlyList<(string Value, string Label, string Hint)> ChannelChoices { get; } =
     [
@@ -61,6 +58,30 @@ public sealed class ApplicationProtocolViewModel : IApplicationTabForm
 
     public string? PollingIntervalSeconds { get; set; }
 
+    /// <summary>Whether each channel can work in the organization, shown next to its checkbox.</summary>
+    public ChannelReadiness? Readiness { get; set; }
+
+    /// <summary>The readiness of one channel in words, and whether it can reach anyone now.</summary>
+    public (string Text, bool Ready) ReadinessOf(string channel)
+    {
+        static string People(int count) => count == 1 ? "1 user" : $"{count} users";
+        return (channel, Readiness) switch
+        {
+            (_, null) => (string.Empty, true),
+            (nameof(NotificationChannels.Email), { EmailConfigured: false }) => ("Not ready: no email provider is set up (Providers).", false),
+            (nameof(NotificationChannels.Email), var r) => ($"Ready: {ProviderName(r.EmailProvider)}; reaches {People(r.UsersWithVerifiedEmail)} with a verified email address.", r.UsersWithVerifiedEmail > 0),
+            (nameof(NotificationChannels.Sms), { SmsConfigured: false }) => ("Not ready: no SMS provider is set up (Providers).", false),
+            (nameof(NotificationChannels.Sms), var r) => ($"Ready: {ProviderName(r.SmsProvider)}; reaches {People(r.UsersWithMobile)} with a mobile number.", r.UsersWithMobile > 0),
+            _ => ("Ready: works for every user; the client delivers the link.", true),
+        };
+    }
+
+    private static string ProviderName<TKind>(TKind kind) where TKind : struct, Enum => kind.ToString() switch
+    {
+        "DevelopmentInbox" => "development inbox",
+        var name => name,
+    };
+
     public bool HasGrantType(string grantType) => GrantTypes.Contains(grantType, StringComparer.Ordinal);
 
     public bool HasChannel(string channel) => Channels.Contains(channel, StringComparer.OrdinalIgnoreCase);
@@ -77,6 +98,10 @@ public sealed class ApplicationProtocolViewModel : IApplicationTabForm
 
 public static class GrantTypeLabels
 {
-    public static string For(string grantType) =>
-        ApplicationProtocolViewModel.GrantTypeChoices.FirstOrDefault(c => c.Value == grantType).Label ?? grantType;
+    public static string For(string grantType) => grantType switch
+    {
+        Domain.Applications.GrantTypes.Ciba => "CIBA",
+        Domain.Applications.GrantTypes.RefreshToken => "Refresh Token",
+        _ => grantType,
+    };
 }

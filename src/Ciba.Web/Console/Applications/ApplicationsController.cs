@@ -1,9 +1,11 @@
+using System.Text.Json;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Console.Applications;
 using Ciba.Application.Console.Applications.Create;
 using Ciba.Application.Console.Applications.Delete;
 using Ciba.Application.Console.Applications.Get;
 using Ciba.Application.Console.Applications.List;
+using Ciba.Application.Console.Applications.Readiness;
 using Ciba.Application.Console.Applications.RegenerateSecret;
 using Ciba.Application.Console.Applications.UpdateGeneral;
 using Ciba.Application.Console.Applications.UpdateProtocol;
@@ -26,7 +28,7 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
     [HttpGet("new")]
     public IActionResult New() => View(new NewApplicationViewModel());
 
-    /// <summary>The secret is rendered from this response only (never stored in a cookie or TempData).</summary>
+    /// <summary>Post/Redirect/Get: the new secret goes to the secret page once (ADR 0011), so a reload creates nothing.</summary>
     [HttpPost("new")]
     public async Task<IActionResult> New([FromForm] NewApplicationViewModel form, CancellationToken cancellationToken)
     {
@@ -38,7 +40,7 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
             return View(form);
         }
 
-        return SecretView(result.Value, created: true);
+        return RedirectToSecret(result.Value, created: true);
     }
 
     [HttpGet("{id:guid}")]
@@ -60,7 +62,14 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
     public async Task<IActionResult> Protocol(Guid id, CancellationToken cancellationToken)
     {
         var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
-        return application.IsSuccess ? View(ApplicationProtocolViewModel.From(application.Value)) : NotFound();
+        if (!application.IsSuccess)
+        {
+            return NotFound();
+        }
+
+        var model = ApplicationProtocolViewModel.From(application.Value);
+        model.Readiness = await mediator.Send(new GetChannelReadinessQuery(Organization.Id), cancellationToken);
+        return View(model);
     }
 
     [HttpPost("{id:guid}/protocol")]
@@ -97,6 +106,11 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
 
         ShowErrors(result.Error);
         form.Application = application.Value;
+        if (form is ApplicationProtocolViewModel protocol)
+        {
+            protocol.Readiness = await mediator.Send(new GetChannelReadinessQuery(Organization.Id), cancellationToken);
+        }
+
         return View(form);
     }
 
@@ -104,7 +118,23 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
     public async Task<IActionResult> RegenerateSecret(Guid id, CancellationToken cancellationToken)
     {
         var result = await mediator.Send(new RegenerateClientSecretCommand(Organization.Id, id), cancellationToken);
-        return result.IsSuccess ? SecretView(result.Value, created: false) : NotFound();
+        return result.IsSuccess ? RedirectToSecret(result.Value, created: false) : NotFound();
+    }
+
+    /// <summary>The one-time secret page: shows the secret handed over by the redirect, once; afterwards, that it was shown.</summary>
+    [HttpGet("{id:guid}/secret")]
+    public async Task<IActionResult> Secret(Guid id, CancellationToken cancellationToken)
+    {
+        Response.Headers.CacheControl = "no-store";
+        var issued = TempData[IssuedSecretKey] is string json ? JsonSerializer.Deserialize<IssuedSecretHandover>(json) : null;
+        if (issued is not null && issued.Secret.ApplicationId == id)
+        {
+            ViewData["Created"] = issued.Created;
+            return View("Secret", issued.Secret);
+        }
+
+        var application = await mediator.Send(new GetApplicationQuery(Organization.Id, id), cancellationToken);
+        return application.IsSuccess ? View("SecretShown", application.Value) : NotFound();
     }
 
     [HttpGet("{id:guid}/delete")]
@@ -128,10 +158,14 @@ public sealed class ApplicationsController(IMediator mediator) : ConsoleControll
         return Redirect(ConsolePath("applications"));
     }
 
-    private ViewResult SecretView(IssuedClientSecret issued, bool created)
+    private const string IssuedSecretKey = "IssuedSecret";
+
+    /// <remarks>TempData is an encrypted (Data Protection), HTTP-only cookie, deleted by the one read that shows it.</remarks>
+    private RedirectResult RedirectToSecret(IssuedClientSecret issued, bool created)
     {
-        Response.Headers.CacheControl = "no-store";
-        ViewData["Created"] = created;
-        return View("Secret", issued);
+        TempData[IssuedSecretKey] = JsonSerializer.Serialize(new IssuedSecretHandover(issued, created));
+        return Redirect(ConsolePath($"applications/{issued.ApplicationId}/secret"));
     }
+
+    private sealed record IssuedSecretHandover(IssuedClientSecret Secret, bool Created);
 }

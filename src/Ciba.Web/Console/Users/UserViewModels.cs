@@ -1,4 +1,3 @@
-using Ciba.Application.Common.Paging;
 using Ciba.Application.Console.Users;
 
 namespace Ciba.Web.Console.Users;
@@ -7,7 +6,9 @@ public sealed class UserListViewModel
 {
     public string? Search { get; init; }
 
-    public required PagedItems<UserListItem> Users { get; init; }
+    public required IReadOnlyList<UserListItem> Users { get; init; }
+
+    public required Pager Pager { get; init; }
 }
 
 /// <summary>The create and edit forms (Password only on create).</summary>

@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Paging;
 using Ciba.Application.Console.Users.Create;
 using Ciba.Application.Console.Users.Get;
 using Ciba.Application.Console.Users.Lock;
@@ -13,17 +14,16 @@ namespace Ciba.Web.Console.Users;
 [Route("t/{org}/console/users")]
 public sealed class UsersController(IMediator mediator) : ConsoleController
 {
-    private const int PageSize = 20;
-
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? search, int page = 1, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Index(string? search, string? after, string? before, CancellationToken cancellationToken = default)
     {
-        var users = await mediator.Send(new SearchUsersQuery(Organization.Id, search, Math.Max(1, page), PageSize), cancellationToken);
-        return View(new UserListViewModel { Search = search, Users = users });
+        var users = await mediator.Send(new SearchUsersQuery(Organization.Id, search, PageRequest.From(after, before)), cancellationToken);
+        var listUrl = ConsolePath("users") + (string.IsNullOrWhiteSpace(search) ? string.Empty : "?search=" + Uri.EscapeDataString(search));
+        return View(new UserListViewModel { Search = search, Users = users.Items, Pager = Pager.For(users, listUrl) });
     }
 
     [HttpGet("new")]
-    public IActionResult New() => View(new UserFormViewModel { EmailVerified = true });
+    public IActionResult New() => View(new UserFormViewModel());
 
     [HttpPost("new")]
     public async Task<IActionResult> New([FromForm] UserFormViewModel form, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
     private static readonly string[] SubjectTypes = ["public"];
     private static readonly string[] SigningAlgorithms = ["RS256"];
     private static readonly string[] AuthMethods = ["client_secret_basic", "client_secret_post"];
-    private static readonly string[] SupportedGrantTypes = [GrantTypes.Ciba];
+    private static readonly IReadOnlyList<string> SupportedGrantTypes = GrantTypes.Served;
 
     [HttpGet("t/{org}/oauth2/token/.well-known/openid-configuration")]
     public IActionResult Configuration()

@@ -9,7 +9,7 @@ internal sealed class UpdateApplicationProtocolValidator : AbstractValidator<Upd
     {
         RuleFor(c => c.GrantTypes)
             .NotNull()
-            .Must(grantTypes => grantTypes.All(GrantTypes.IsKnown)).WithMessage("Choose grant types from the list.");
+            .Must(grantTypes => grantTypes.All(GrantTypes.IsServed)).WithMessage("Choose grant types from the list.");
         When(c => c.GrantTypes is not null && c.AllowsCiba, () =>
         {
             RuleFor(c => c.ExpirySeconds)

@@ -3,16 +3,15 @@ using MediatR;
 
 namespace Ciba.Application.Console.Users.Search;
 
-/// <summary>The organization's users whose username, email or mobile number contains <paramref name="Search"/>.</summary>
-public sealed record SearchUsersQuery(Guid OrganizationId, string? Search, int Page = 1, int PageSize = 20) : IRequest<PagedItems<UserListItem>>;
+/// <summary>The organization's users whose username, email or mobile number contains <paramref name="Search"/>, by username, one keyset page at a time.</summary>
+public sealed record SearchUsersQuery(Guid OrganizationId, string? Search, PageRequest Page) : IRequest<KeysetPage<UserListItem>>;
 
-internal sealed class SearchUsersHandler(IUserAdministration users) : IRequestHandler<SearchUsersQuery, PagedItems<UserListItem>>
+internal sealed class SearchUsersHandler(IUserAdministration users) : IRequestHandler<SearchUsersQuery, KeysetPage<UserListItem>>
 {
-    public Task<PagedItems<UserListItem>> Handle(SearchUsersQuery request, CancellationToken cancellationToken) =>
+    public Task<KeysetPage<UserListItem>> Handle(SearchUsersQuery request, CancellationToken cancellationToken) =>
         users.SearchAsync(
             request.OrganizationId,
             string.IsNullOrWhiteSpace(request.Search) ? null : request.Search.Trim(),
-            Math.Max(1, request.Page),
-            Math.Clamp(request.PageSize, 1, PagedItems<UserListItem>.MaxPageSize),
+            request.Page,
             cancellationToken);
 }

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Xunit.Sdk;
+
+namespace Ciba.EndToEnd.Tests;
+
+/// <summary>
+/// axe-core (product.md §17) over every page state a browser test visits: each page that loads is
+/// audited as it loads, a test audits in-place changes (an error summary, a countdown that ran out)
+/// with <see cref="AssertAccessibleAsync"/>, and <see cref="BrowserTest"/> audits the final state.
+/// Any violation fails the test.
+/// </summary>
+public static class Accessibility
+{
+    private static readonly ConditionalWeakTable<IPage, LoadAudits> Watching = [];
+
+    /// <summary>An audit that has not finished by then has hung (a page without JavaScript never answers): a failure, not a stuck suite.</summary>
+    private static readonly TimeSpan AuditTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Audits the page as it is now (after any audit still running); throws listing every violation.</summary>
+    public static async Task AssertAccessibleAsync(this IPage page, string state)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var violations = await (Watching.TryGetValue(page, out var audits) ? audits.AuditNowAsync(state) : AuditAsync(page, state));
+        if (violations is not null)
+        {
+            throw new XunitException(violations);
+        }
+    }
+
+    /// <summary>Starts auditing every page <paramref name="page"/> loads from now on.</summary>
+    public static LoadAudits WatchLoads(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var audits = new LoadAudits(page);
+        Watching.AddOrUpdate(page, audits);
+        return audits;
+    }
+
+    /// <summary>The violations on the page as a readable report, or null when there are none.</summary>
+    internal static async Task<string?> AuditAsync(IPage page, string state)
+    {
+        var result = await page.RunAxe().WaitAsync(AuditTimeout);
+        if (result.Violations.Length == 0)
+        {
+            return null;
+        }
+
+        var report = new StringBuilder($"axe-core found {result.Violations.Length} violation(s) on {page.Url} ({state}):");
+        foreach (var violation in result.Violations)
+        {
+            report.Append("\n- ").Append(violation.Id).Append(" (").Append(violation.Impact).Append("): ").Append(violation.Help);
+            foreach (var node in violation.Nodes)
+            {
+                var html = node.Html.Length > 200 ? node.Html[..200] + "…" : node.Html;
+                report.Append("\n    at ").Append(node.Target?.ToString()).Append(": ").Append(html);
+            }
+        }
+
+        return report.ToString();
+    }
+
+    /// <summary>The audits started by page loads; a page that navigated away mid-audit was seen by the next one.</summary>
+    public sealed class LoadAudits
+    {
+        private readonly ConcurrentQueue<Task<string?>> _audits = new();
+        private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+        private readonly IPage _page;
+
+        internal LoadAudits(IPage page)
+        {
+            _page = page;
+            page.Load += (_, loaded) => _audits.Enqueue(AuditLoadedAsync(loaded));
+        }
+
+        /// <summary>axe-core runs one audit per page at a time: this one waits for a load's audit still running.</summary>
+        internal async Task<string?> AuditNowAsync(string state)
+        {
+            if (!await _oneAtATime.WaitAsync(AuditTimeout))
+            {
+                throw new TimeoutException("An axe-core audit of the page did not finish.");
+            }
+
+            try
+            {
+                return await AuditAsync(_page, state);
+            }
+            finally
+            {
+                _oneAtATime.Release();
+            }
+        }
+
+        /// <summary>Waits for every audit started so far; throws listing every violation found.</summary>
+        public async Task AssertNoViolationsAsync()
+        {
+            var reports = new List<string>();
+            while (_audits.TryDequeue(out var audit))
+            {
+                if (await audit.WaitAsync(AuditTimeout) is { } report)
+                {
+                    reports.Add(report);
+                }
+            }
+
+            if (reports.Count > 0)
+            {
+                throw new XunitException(string.Join("\n", reports.Distinct(StringComparer.Ordinal)));
+            }
+        }
+
+        private async Task<string?> AuditLoadedAsync(IPage page)
+        {
+            await _oneAtATime.WaitAsync();
+            try
+            {
+                return await AuditAsync(page, "as it loaded");
+            }
+            catch (PlaywrightException e) when (MovedOn(page, e))
+            {
+                // The test moved on (a navigation destroyed the page's context): the next state is audited when it loads.
+                return null;
+            }
+            finally
+            {
+                _oneAtATime.Release();
+            }
+        }
+
+        private static bool MovedOn(IPage page, PlaywrightException exception) =>
+            page.IsClosed
+            || exception.Message.Contains("context was destroyed", StringComparison.OrdinalIgnoreCase)
+            || exception.Message.Contains("navigat", StringComparison.OrdinalIgnoreCase)
+            || exception.Message.Contains("has been closed", StringComparison.OrdinalIgnoreCase)
+            || exception.Message.Contains("axe is not defined", StringComparison.Ordinal);
+    }
+}
