@@ -11,6 +11,8 @@ using Ciba.Infrastructure.Identity;
 using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Notifications.Dispatch;
 using Ciba.Infrastructure.Notifications.Senders;
+using Ciba.Infrastructure.Outbound;
+using Ciba.Application.Notifications.Providers;
 using Ciba.Infrastructure.Organizations;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Infrastructure.Seeding;
@@ -22,6 +24,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Microsoft.Extensions.Options;
 
@@ -101,10 +104,21 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
 
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
-        services.AddHttpClient(SendGridEmailSender.HttpClientName, ConfigureProviderClient);
-        services.AddHttpClient<VonageSmsSender>(ConfigureProviderClient);
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutboundOptions>, OutboundOptionsValidator>();
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddSingleton<OutboundConnector>();
+        services.AddSingleton<ProviderEndpointPolicy>();
+        services.AddSingleton<IProviderEndpointPolicy>(provider => provider.GetRequiredService<ProviderEndpointPolicy>());
+
+        // Provider calls go through the outbound-safety connector: checked addresses, no redirects.
+        services.AddHttpClient(SendGridEmailSender.HttpClientName, ConfigureProviderClient)
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<OutboundConnector>().CreateHandler());
+        services.AddHttpClient<VonageSmsSender>(ConfigureProviderClient)
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<OutboundConnector>().CreateHandler());
         services.AddSingleton<SendGridEmailSender>();
-        services.AddScoped<DevelopmentInboxSender>();
+        services.AddSingleton<DevelopmentInboxSender>();
+        services.AddSingleton<ProviderGates>();
         services.AddScoped<INotificationSender, OrganizationNotificationSender>();
 
         services.AddSingleton<OutboxWakeSignal>();

@@ -36,10 +36,12 @@ public sealed class ApplicationFixture : IAsyncLifetime
                 ["ConnectionStrings:Ciba"] = ConnectionString,
                 ["Ciba:PublicOrigin"] = "https://ciba.test",
             })
+            .AddInMemoryCollection(CibaTestHost.OutboundTestSettings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(new TestHostEnvironment());
         services.AddApplication().AddInfrastructure(configuration);
         services.AddSingleton<TimeProvider>(Time);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

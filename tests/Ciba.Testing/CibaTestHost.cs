@@ -11,6 +11,13 @@ namespace Ciba.Testing;
 /// </summary>
 public static class CibaTestHost
 {
+    /// <summary>Provider fakes run on 127.0.0.1: the operator's explicit allowances that let tests reach them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> OutboundTestSettings = new Dictionary<string, string>
+    {
+        ["Ciba:Notifications:AllowCustomProviderBaseUrls"] = "true",
+        ["Ciba:Outbound:AllowedAddresses:0"] = "127.0.0.1",
+    };
+
     public static IWebHostBuilder UseCibaTestSettings(
         this IWebHostBuilder builder, string connectionString, string publicOrigin, TimeProvider? time = null, bool dispatcherEnabled = true)
     {
@@ -21,6 +28,10 @@ public static class CibaTestHost
         builder.UseSetting("Ciba:SeedDemoData", "true");
         builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
         builder.UseSetting("Ciba:Notifications:DispatcherEnabled", dispatcherEnabled ? "true" : "false");
+        foreach (var (key, value) in OutboundTestSettings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (time is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));

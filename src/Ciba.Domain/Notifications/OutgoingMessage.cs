@@ -9,6 +9,9 @@ public sealed class OutgoingMessage
 {
     public const int MaxErrorLength = 500;
 
+    /// <summary>The reason recorded when a node claimed the message, never recorded an outcome, and the request expired meanwhile.</summary>
+    public const string OrphanedClaimReason = "Orphaned claim: the node that took this message stopped before recording an outcome, and the request expired before it could be sent again.";
+
     private OutgoingMessage()
     {
         Recipient = string.Empty;
@@ -43,6 +46,9 @@ public sealed class OutgoingMessage
     public string? ProviderMessageId { get; private set; }
 
     public string? LastError { get; private set; }
+
+    /// <summary>The token of the dispatcher's current claim (null when unclaimed). Only its holder may record an outcome.</summary>
+    public Guid? ClaimId { get; private set; }
 
     public static OutgoingMessage Create(
         Guid organizationId,
@@ -88,6 +94,7 @@ public sealed class OutgoingMessage
         Attempts++;
         LastError = Truncate(error);
         NextAttemptAt = nextAttemptAt > now ? nextAttemptAt : now;
+        ClaimId = null;
     }
 
     public void MarkFailed(string error, DateTimeOffset now)
@@ -98,6 +105,9 @@ public sealed class OutgoingMessage
         LastError = Truncate(error);
         Complete(now);
     }
+
+    /// <summary>A claim outlived its lease without an outcome and the request has expired since: recorded as its own reason.</summary>
+    public void MarkOrphaned(DateTimeOffset now) => MarkSkipped(OrphanedClaimReason, now);
 
     public void MarkSkipped(string reason, DateTimeOffset now)
     {
@@ -110,6 +120,7 @@ public sealed class OutgoingMessage
     private void Complete(DateTimeOffset now)
     {
         CompletedAt = now;
+        ClaimId = null;
         ProtectedContent = null;
     }
 

@@ -130,7 +130,7 @@ public class OutboxDispatcherTests(ApplicationFixture fixture) : IClassFixture<A
 
         var message = await _scenario.MessageAsync(id);
         Assert.Equal(DeliveryStatus.Failed, message.Status);
-        Assert.Equal("Vonage status 4: Bad Credentials", message.LastError);
+        Assert.Equal("Vonage status 4: Invalid Credentials", message.LastError);
         Assert.Equal(1, message.Attempts);
         Assert.Null(message.ProtectedContent);
         Assert.Single(_vonage.Requests);
@@ -280,7 +280,7 @@ public class OutboxDispatcherTests(ApplicationFixture fixture) : IClassFixture<A
         await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var claimByDeadNode = new NpgsqlCommand("UPDATE \"OutgoingMessages\" SET \"NextAttemptAt\" = @lease WHERE \"Id\" = @id", connection);
+            await using var claimByDeadNode = new NpgsqlCommand("UPDATE \"OutgoingMessages\" SET \"NextAttemptAt\" = @lease, \"ClaimId\" = gen_random_uuid() WHERE \"Id\" = @id", connection);
             claimByDeadNode.Parameters.AddWithValue("lease", fixture.Time.GetUtcNow() + lease);
             claimByDeadNode.Parameters.AddWithValue("id", id);
             await claimByDeadNode.ExecuteNonQueryAsync();

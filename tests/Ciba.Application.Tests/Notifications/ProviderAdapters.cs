@@ -1,5 +1,6 @@
 using Ciba.Infrastructure;
 using Ciba.Infrastructure.Notifications.Senders;
+using Ciba.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,6 +23,7 @@ public sealed class ProviderAdapters : IDisposable
                 ["Ciba:Notifications:ProviderTimeout"] = ProviderTimeout.ToString(),
                 ["Ciba:Notifications:DispatcherEnabled"] = "false",
             })
+            .AddInMemoryCollection(CibaTestHost.OutboundTestSettings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

@@ -73,12 +73,13 @@ public class VonageSmsSenderTests : IClassFixture<ProviderAdapters>, IAsyncLifet
     [InlineData("29", "Non White-listed Destination - rejected", SendOutcomeKind.Permanent)]
     public async Task SendAsync_WhenVonageReportsStatus_ClassifiesIt(string status, string errorText, SendOutcomeKind expected)
     {
-        _server.Enqueue(200, $$"""{"message-count":"1","messages":[{"status":"{{status}}","error-text":"{{errorText}}"}]}""");
+        _server.Enqueue(200, $$"""{"message-count":"1","messages":[{"status":"{{status}}","error-text":"answer-text {{errorText}}"}]}""");
 
         var outcome = await SendAsync("hello");
 
         Assert.Equal(expected, outcome.Kind);
-        Assert.Equal($"Vonage status {status}: {errorText}", outcome.Error);
+        Assert.StartsWith($"Vonage status {status}: ", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("answer-text", outcome.Error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -95,6 +96,8 @@ public class VonageSmsSenderTests : IClassFixture<ProviderAdapters>, IAsyncLifet
 
         Assert.Equal(expected, outcome.Kind);
         Assert.Contains($"HTTP {status}", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains(status >= 500 ? "http 5xx" : "http 4xx", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unauthorized", outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,7 +108,7 @@ public class VonageSmsSenderTests : IClassFixture<ProviderAdapters>, IAsyncLifet
         var outcome = await SendAsync("hello");
 
         Assert.Equal(SendOutcomeKind.Transient, outcome.Kind);
-        Assert.Contains("did not answer", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("timeout", outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Ciba.Application.Common.Telemetry;
 using Ciba.Application.Notifications;
@@ -14,15 +13,18 @@ using NpgsqlTypes;
 namespace Ciba.Infrastructure.Notifications.Dispatch;
 
 /// <summary>
-/// Sends due outbox messages. A batch is claimed in one short statement with
-/// <c>FOR UPDATE SKIP LOCKED</c> that pushes each row's <c>NextAttemptAt</c> to a lease deadline, so
-/// no other node sees it while this one sends. Each outcome is then recorded under the row lock,
-/// and only if this node still holds the lease. A node that dies mid-batch loses nothing: its
-/// messages become due again when the lease runs out (at-least-once for that crash window only).
+/// Sends due outbox messages (docs/decisions/0006-outbox-claim-lease.md). A message is claimed in
+/// one short statement with <c>FOR UPDATE SKIP LOCKED</c> that gives it a fresh claim token
+/// (<c>ClaimId</c>) and a short lease (<c>NextAttemptAt</c>), renewed while its send and recording
+/// run. Its outcome is recorded only by the holder of the token, with retries through a database
+/// outage; a development inbox message is stored in that same transaction. A claim that cannot be
+/// processed is given back at once. A claim that outlived its lease (its node died) is sent again if
+/// its request is still live, and recorded as an orphaned claim otherwise.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
     INotificationContentProtector contentProtector,
+    ProviderGates gates,
     IOptions<NotificationOptions> options,
     TimeProvider time,
     CibaMetrics metrics,
@@ -30,66 +32,123 @@ public sealed partial class OutboxDispatcher(
 {
     private const string ClaimSql = """
         WITH due AS MATERIALIZED (
-            SELECT "Id" FROM "OutgoingMessages"
+            SELECT "Id", "ClaimId" FROM "OutgoingMessages"
             WHERE "Status" = 0 AND "NextAttemptAt" <= @now
+              AND NOT EXISTS (
+                  SELECT 1 FROM unnest(@blocked_organizations, @blocked_channels) AS b(organization_id, channel)
+                  WHERE b.organization_id = "OutgoingMessages"."OrganizationId" AND b.channel = "OutgoingMessages"."Channel")
             ORDER BY "NextAttemptAt"
             LIMIT @batch_size
             FOR UPDATE SKIP LOCKED)
         UPDATE "OutgoingMessages" AS m
-        SET "NextAttemptAt" = @lease_until
+        SET "NextAttemptAt" = @lease_until, "ClaimId" = gen_random_uuid()
         FROM due
         WHERE m."Id" = due."Id"
-        RETURNING m."Id"
+        RETURNING m."Id", m."ClaimId", due."ClaimId" IS NOT NULL
+        """;
+
+    private const string RenewSql = """
+        UPDATE "OutgoingMessages" SET "NextAttemptAt" = @lease_until
+        WHERE "Id" = @id AND "ClaimId" = @claim_id AND "Status" = 0
         """;
 
     private const string ReleaseSql = """
-        UPDATE "OutgoingMessages"
-        SET "NextAttemptAt" = @now
-        WHERE "Id" = ANY(@ids) AND "Status" = 0 AND "NextAttemptAt" = @lease_until
+        UPDATE "OutgoingMessages" SET "NextAttemptAt" = @at, "ClaimId" = NULL
+        WHERE "Id" = @id AND "ClaimId" = @claim_id AND "Status" = 0
         """;
 
     private readonly NotificationOptions _options = options.Value;
 
+    /// <summary>A claimed message: its id, this claim's token, and whether an earlier claim ran out unrecorded.</summary>
+    public sealed record Claim(Guid Id, Guid ClaimId, bool Orphaned);
+
     /// <summary>
-    /// Claims one batch of due messages and sends them. Returns how many were claimed. Once
-    /// <paramref name="cancellationToken"/> fires no further send starts and unstarted claims are
-    /// released; sends already under way finish (bounded by the provider timeout) and are recorded.
+    /// A test hook between the send and the recording of its outcome (fault-injection tests: a
+    /// database outage or a dead node in that window). Never set in production.
+    /// </summary>
+    public Func<Guid, Task>? BeforeRecording { get; set; }
+
+    /// <summary>
+    /// Claims up to <see cref="NotificationOptions.BatchSize"/> due messages and sends them
+    /// (<see cref="NotificationOptions.MaxParallelSends"/> at once). Returns how many were claimed.
+    /// Once <paramref name="cancellationToken"/> fires no further send starts and unstarted claims are
+    /// given back; sends already under way finish (bounded by the provider timeout) and are recorded.
     /// </summary>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        var leaseUntil = TruncateToMicroseconds(now + _options.ClaimLease);
-        var claimed = await ClaimAsync(now, leaseUntil, cancellationToken);
-        if (claimed.Count == 0)
-        {
-            return 0;
-        }
-
-        var unstarted = new ConcurrentBag<Guid>();
+        var claims = await ClaimAsync(_options.BatchSize, cancellationToken);
         await Parallel.ForEachAsync(
-            claimed,
+            claims,
             new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelSends },
-            async (id, _) =>
+            async (claim, _) =>
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    unstarted.Add(id);
+                    await TryReleaseAsync(claim, time.GetUtcNow());
                     return;
                 }
 
-                await ProcessAsync(id, leaseUntil);
+                await ProcessAsync(claim, waitForPermit: true);
             });
-
-        if (!unstarted.IsEmpty)
-        {
-            await ReleaseAsync([.. unstarted], leaseUntil);
-        }
-
-        return claimed.Count;
+        return claims.Count;
     }
 
-    private async Task<List<Guid>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends continuously until <paramref name="stoppingToken"/> fires: each free send slot claims the
+    /// next due message, so no send waits for another; idle, it waits for a local wake-up, a finished
+    /// send or the poll interval. On stop, sends under way finish and are recorded.
+    /// </summary>
+    public async Task RunAsync(OutboxWakeSignal wakeSignal, CancellationToken stoppingToken)
     {
+        ArgumentNullException.ThrowIfNull(wakeSignal);
+        var running = new List<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                running.RemoveAll(t => t.IsCompleted);
+                var free = _options.MaxParallelSends - running.Count;
+                var claimedAll = false;
+                if (free > 0)
+                {
+                    IReadOnlyList<Claim> claims;
+                    try
+                    {
+                        claims = await ClaimAsync(free, stoppingToken);
+                    }
+                    catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        LogClaimFailed(exception);
+                        await Task.Delay(PauseAfterClaimError, stoppingToken);
+                        continue;
+                    }
+
+                    running.AddRange(claims.Select(claim => Task.Run(() => ProcessAsync(claim, waitForPermit: false), CancellationToken.None)));
+                    claimedAll = claims.Count == free;
+                }
+
+                if (claimedAll)
+                {
+                    continue;
+                }
+
+                var woken = wakeSignal.WaitAsync(_options.PollInterval, stoppingToken);
+                await Task.WhenAny([woken, .. running]);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private static readonly TimeSpan PauseAfterClaimError = TimeSpan.FromSeconds(1);
+
+    private async Task<IReadOnlyList<Claim>> ClaimAsync(int count, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var blocked = gates.Blocked(now);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -97,16 +156,18 @@ public sealed partial class OutboxDispatcher(
         {
             await using var command = new NpgsqlCommand(ClaimSql, (NpgsqlConnection)db.Database.GetDbConnection());
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", NpgsqlDbType.TimestampTz) { TypedValue = now });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("lease_until", NpgsqlDbType.TimestampTz) { TypedValue = leaseUntil });
-            command.Parameters.Add(new NpgsqlParameter<int>("batch_size", NpgsqlDbType.Integer) { TypedValue = _options.BatchSize });
-            var ids = new List<Guid>();
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("lease_until", NpgsqlDbType.TimestampTz) { TypedValue = now + _options.ClaimLease });
+            command.Parameters.Add(new NpgsqlParameter<int>("batch_size", NpgsqlDbType.Integer) { TypedValue = count });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("blocked_organizations", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = [.. blocked.Select(b => b.OrganizationId)] });
+            command.Parameters.Add(new NpgsqlParameter<int[]>("blocked_channels", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. blocked.Select(b => (int)b.Channel)] });
+            var claims = new List<Claim>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                ids.Add(reader.GetGuid(0));
+                claims.Add(new Claim(reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2)));
             }
 
-            return ids;
+            return claims;
         }
         finally
         {
@@ -114,19 +175,18 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task ReleaseAsync(Guid[] ids, DateTimeOffset leaseUntil)
+    private async Task<int> ExecuteOnClaimAsync(string sql, Claim claim, DateTimeOffset at, string atName)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
         await db.Database.OpenConnectionAsync();
         try
         {
-            await using var command = new NpgsqlCommand(ReleaseSql, (NpgsqlConnection)db.Database.GetDbConnection());
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", NpgsqlDbType.TimestampTz) { TypedValue = time.GetUtcNow() });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("lease_until", NpgsqlDbType.TimestampTz) { TypedValue = leaseUntil });
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = ids });
-            var released = await command.ExecuteNonQueryAsync();
-            LogReleased(released);
+            await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>(atName, NpgsqlDbType.TimestampTz) { TypedValue = at });
+            command.Parameters.Add(new NpgsqlParameter<Guid>("id", NpgsqlDbType.Uuid) { TypedValue = claim.Id });
+            command.Parameters.Add(new NpgsqlParameter<Guid>("claim_id", NpgsqlDbType.Uuid) { TypedValue = claim.ClaimId });
+            return await command.ExecuteNonQueryAsync();
         }
         finally
         {
@@ -134,20 +194,59 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
+    /// <summary>Gives a claim back (due at <paramref name="at"/>) without counting an attempt; a failure leaves it to its lease.</summary>
+    private async Task TryReleaseAsync(Claim claim, DateTimeOffset at)
+    {
+        try
+        {
+            await ExecuteOnClaimAsync(ReleaseSql, claim, at, "at");
+        }
+        catch (Exception exception)
+        {
+            LogReleaseFailed(exception, claim.Id);
+        }
+    }
+
+    // Renews the lease every third of it while the send and the recording run; a failed renewal is
+    // retried at the next tick (the recording checks the claim token, not the deadline).
+    private async Task RenewWhileRunningAsync(Claim claim, CancellationToken done)
+    {
+        var period = _options.ClaimLease / 3;
+        while (!done.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, done);
+                await ExecuteOnClaimAsync(RenewSql, claim, time.GetUtcNow() + _options.ClaimLease, "lease_until");
+            }
+            catch (OperationCanceledException) when (done.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogRenewFailed(exception, claim.Id);
+            }
+        }
+    }
+
     // Sending and recording deliberately ignore the stopping token: a send that has started is
     // finished (the provider timeout bounds it) and recorded, so shutdown neither loses nor repeats it.
-    private async Task ProcessAsync(Guid id, DateTimeOffset leaseUntil)
+    private async Task ProcessAsync(Claim claim, bool waitForPermit)
     {
+        using var done = new CancellationTokenSource();
+        var renewing = RenewWhileRunningAsync(claim, done.Token);
+        var sendStarted = false;
         try
         {
             OutgoingMessage? message;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 message = await scope.ServiceProvider.GetRequiredService<CibaDbContext>().OutgoingMessages.AsNoTracking()
-                    .SingleOrDefaultAsync(m => m.Id == id);
+                    .SingleOrDefaultAsync(m => m.Id == claim.Id);
             }
 
-            if (message is null || !IsHeldBy(message, leaseUntil))
+            if (message is null || !IsHeldBy(message, claim))
             {
                 return;
             }
@@ -156,20 +255,61 @@ public sealed partial class OutboxDispatcher(
             if (message.IsWorthless(now))
             {
                 var recipient = Masked(message);
-                await RecordAsync(id, leaseUntil, (m, at) => m.MarkSkipped("The request expired before the message was sent.", at));
-                metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Skipped);
-                LogSkipped(id, message.Channel, recipient);
+                if (claim.Orphaned)
+                {
+                    await RecordAsync(claim, (m, at) => m.MarkOrphaned(at), null);
+                    metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Skipped);
+                    LogOrphaned(message.Id, message.Channel, recipient);
+                }
+                else
+                {
+                    await RecordAsync(claim, (m, at) => m.MarkSkipped("The request expired before the message was sent.", at), null);
+                    metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Skipped);
+                    LogSkipped(message.Id, message.Channel, recipient);
+                }
+
                 return;
             }
 
-            var outcome = await SendAsync(message);
-            await RecordAsync(id, leaseUntil, (m, at) => Apply(m, outcome, at));
+            var (entered, heldUntil) = await gates.EnterAsync(message.OrganizationId, message.Channel, now, waitForPermit);
+            if (!entered)
+            {
+                // The provider is held back or busy: give the claim back, no attempt counted.
+                await TryReleaseAsync(claim, heldUntil ?? now);
+                return;
+            }
+
+            SendOutcome? outcome = null;
+            try
+            {
+                sendStarted = true;
+                outcome = await SendAsync(message);
+            }
+            finally
+            {
+                gates.Exit(message.OrganizationId, message.Channel, outcome, time.GetUtcNow());
+            }
+
+            if (BeforeRecording is { } hook)
+            {
+                await hook(message.Id);
+            }
+
+            await RecordWithRetriesAsync(claim, outcome);
         }
         catch (Exception exception)
         {
-            // One broken message (or a database hiccup) must not stop the batch; this message keeps
-            // its claim and is tried again when the claim runs out.
-            LogProcessingFailed(exception, id);
+            LogProcessingFailed(exception, claim.Id);
+            if (!sendStarted)
+            {
+                // Nothing went out: give the claim back at once rather than waiting for the lease.
+                await TryReleaseAsync(claim, time.GetUtcNow());
+            }
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await renewing;
         }
     }
 
@@ -192,6 +332,37 @@ public sealed partial class OutboxDispatcher(
         return await sender.SendAsync(delivery, CancellationToken.None);
     }
 
+    // The outcome is what was learnt from the provider: losing its record would send the message
+    // again, so a transient database failure is retried with backoff for a while.
+    private async Task RecordWithRetriesAsync(Claim claim, SendOutcome outcome)
+    {
+        var deadline = DateTime.UtcNow + _options.RecordRetryBudget;
+        var wait = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RecordAsync(claim, (m, at) => Apply(m, outcome, at), outcome.InboxMessage);
+                return;
+            }
+            catch (Exception exception) when (IsTransientDatabaseFailure(exception) && DateTime.UtcNow + wait < deadline)
+            {
+                LogRecordRetried(exception, claim.Id, attempt);
+                await Task.Delay(wait);
+                wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 2000));
+            }
+        }
+    }
+
+    private static bool IsTransientDatabaseFailure(Exception exception) => exception switch
+    {
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08000" or "08003" or "08006" or "08001" or "08004" },
+        DbUpdateException { InnerException: { } inner } => IsTransientDatabaseFailure(inner),
+        InvalidOperationException { InnerException: { } inner } => IsTransientDatabaseFailure(inner),
+        TimeoutException => true,
+        _ => false,
+    };
+
     private void Apply(OutgoingMessage message, SendOutcome outcome, DateTimeOffset now)
     {
         var recipient = Masked(message);
@@ -210,7 +381,9 @@ public sealed partial class OutboxDispatcher(
             default:
                 var error = outcome.Error ?? "Transient failure.";
                 var attempts = message.Attempts + 1;
-                var nextAttemptAt = now + _options.BackoffAfter(attempts);
+                var backoff = _options.BackoffAfter(attempts);
+                var wait = outcome.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
+                var nextAttemptAt = now + wait;
                 if (attempts >= _options.MaxAttempts)
                 {
                     message.MarkFailed($"Gave up after {attempts} attempts. {error}", now);
@@ -234,36 +407,37 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task RecordAsync(Guid id, DateTimeOffset leaseUntil, Action<OutgoingMessage, DateTimeOffset> record)
+    private async Task RecordAsync(Claim claim, Action<OutgoingMessage, DateTimeOffset> record, DevelopmentInboxMessage? inboxMessage)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var rows = await db.OutgoingMessages
-            .FromSql($"""SELECT * FROM "OutgoingMessages" WHERE "Id" = {id} FOR UPDATE""")
+            .FromSql($"""SELECT * FROM "OutgoingMessages" WHERE "Id" = {claim.Id} FOR UPDATE""")
             .ToListAsync();
         var message = rows.SingleOrDefault();
-        if (message is null || !IsHeldBy(message, leaseUntil))
+        if (message is null || !IsHeldBy(message, claim))
         {
-            LogLeaseLost(id);
+            LogLeaseLost(claim.Id);
             return;
         }
 
         record(message, time.GetUtcNow());
+        if (inboxMessage is not null && message.Status == DeliveryStatus.Sent)
+        {
+            db.DevelopmentInbox.Add(inboxMessage);
+        }
+
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
     }
 
-    private static bool IsHeldBy(OutgoingMessage message, DateTimeOffset leaseUntil) =>
-        message.Status == DeliveryStatus.Pending && message.NextAttemptAt == leaseUntil;
+    private static bool IsHeldBy(OutgoingMessage message, Claim claim) =>
+        message.Status == DeliveryStatus.Pending && message.ClaimId == claim.ClaimId;
 
     private static string ChannelName(MessageChannel channel) => channel == MessageChannel.Email ? "email" : "sms";
 
     private static string Masked(OutgoingMessage message) => RecipientMasking.Mask(message.Channel, message.Recipient);
-
-    // PostgreSQL keeps microseconds; the lease is compared after a round trip, so it must survive one unchanged.
-    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
-        new(value.Ticks - (value.Ticks % 10), value.Offset);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Message {MessageId} ({Channel}) to {Recipient} sent on attempt {Attempts}; provider id {ProviderMessageId}.")]
     private partial void LogSent(Guid messageId, MessageChannel channel, string recipient, int attempts, string? providerMessageId);
@@ -277,12 +451,24 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "Message {MessageId} ({Channel}) to {Recipient} skipped: its request expired first.")]
     private partial void LogSkipped(Guid messageId, MessageChannel channel, string recipient);
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Message {MessageId}: this node's claim ran out before its outcome was recorded; another node owns it now.")]
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Message {MessageId}: this node's claim was taken over before its outcome was recorded.")]
     private partial void LogLeaseLost(Guid messageId);
 
-    [LoggerMessage(EventId = 5106, Level = LogLevel.Error, Message = "Message {MessageId} could not be processed; it is tried again when its claim runs out.")]
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Error, Message = "Message {MessageId} could not be processed.")]
     private partial void LogProcessingFailed(Exception exception, Guid messageId);
 
-    [LoggerMessage(EventId = 5107, Level = LogLevel.Information, Message = "Released {Count} claimed messages on shutdown.")]
-    private partial void LogReleased(int count);
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "Message {MessageId}: its claim could not be given back; it is taken again when the lease runs out.")]
+    private partial void LogReleaseFailed(Exception exception, Guid messageId);
+
+    [LoggerMessage(EventId = 5109, Level = LogLevel.Warning, Message = "Message {MessageId} ({Channel}) to {Recipient}: orphaned claim; its request expired before it could be sent again.")]
+    private partial void LogOrphaned(Guid messageId, MessageChannel channel, string recipient);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Warning, Message = "Message {MessageId}: recording its outcome failed (attempt {Attempt}); trying again.")]
+    private partial void LogRecordRetried(Exception exception, Guid messageId, int attempt);
+
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Warning, Message = "Message {MessageId}: its lease could not be renewed; trying again.")]
+    private partial void LogRenewFailed(Exception exception, Guid messageId);
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Error, Message = "The outbox dispatcher could not claim messages; trying again shortly.")]
+    private partial void LogClaimFailed(Exception exception);
 }

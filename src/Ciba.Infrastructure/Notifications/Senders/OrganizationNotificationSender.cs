@@ -16,6 +16,7 @@ public sealed class OrganizationNotificationSender(
     SendGridEmailSender sendGrid,
     VonageSmsSender vonage,
     DevelopmentInboxSender inbox,
+    ProviderEndpointPolicy endpoints,
     TimeProvider time) : INotificationSender
 {
     public async Task<SendOutcome> SendAsync(NotificationDelivery delivery, CancellationToken cancellationToken)
@@ -37,8 +38,7 @@ public sealed class OrganizationNotificationSender(
         switch (providers?.EmailProvider ?? EmailProviderKind.None)
         {
             case EmailProviderKind.DevelopmentInbox:
-                return await inbox.SendAsync(
-                    delivery.OrganizationId, MessageChannel.Email, delivery.Recipient, email.Subject, email.Text, delivery.Content.Link, cancellationToken);
+                return inbox.Send(delivery.OrganizationId, MessageChannel.Email, delivery.Recipient, email.Subject, email.Text, delivery.Content.Link);
             case EmailProviderKind.SendGrid:
                 if (string.IsNullOrEmpty(providers!.SendGridFromAddress))
                 {
@@ -51,8 +51,13 @@ public sealed class OrganizationNotificationSender(
                     return SendOutcome.Permanent("The SendGrid API key cannot be read; enter it again in the email provider settings.");
                 }
 
-                var settings = new SendGridSettings(
-                    apiKey, providers.SendGridFromAddress, providers.SendGridFromName, providers.SendGridBaseUrl ?? ProviderDefaults.SendGridBaseUrl);
+                var sendGridUrl = endpoints.BaseUrlFor(providers.SendGridBaseUrl, ProviderDefaults.SendGridBaseUrl);
+                if (Refusal(sendGridUrl) is { } sendGridRefusal)
+                {
+                    return ProviderHttpFailures.UnsafeUrl("SendGrid", sendGridRefusal);
+                }
+
+                var settings = new SendGridSettings(apiKey, providers.SendGridFromAddress, providers.SendGridFromName, sendGridUrl);
                 return await sendGrid.SendAsync(settings, delivery.Recipient, email, cancellationToken);
             default:
                 return SendOutcome.Permanent("No email provider is configured.");
@@ -70,8 +75,7 @@ public sealed class OrganizationNotificationSender(
         switch (providers?.SmsProvider ?? SmsProviderKind.None)
         {
             case SmsProviderKind.DevelopmentInbox:
-                return await inbox.SendAsync(
-                    delivery.OrganizationId, MessageChannel.Sms, delivery.Recipient, null, text, delivery.Content.Link, cancellationToken);
+                return inbox.Send(delivery.OrganizationId, MessageChannel.Sms, delivery.Recipient, null, text, delivery.Content.Link);
             case SmsProviderKind.Vonage:
                 var apiSecret = Reveal(providers!.VonageProtectedApiSecret);
                 if (apiSecret is null || string.IsNullOrEmpty(providers.VonageApiKey) || string.IsNullOrEmpty(providers.VonageFrom))
@@ -79,13 +83,21 @@ public sealed class OrganizationNotificationSender(
                     return SendOutcome.Permanent("The Vonage settings are incomplete or cannot be read; enter them again in the SMS provider settings.");
                 }
 
-                var settings = new VonageSettings(
-                    providers.VonageApiKey, apiSecret, providers.VonageFrom, providers.VonageBaseUrl ?? ProviderDefaults.VonageBaseUrl);
+                var vonageUrl = endpoints.BaseUrlFor(providers.VonageBaseUrl, ProviderDefaults.VonageBaseUrl);
+                if (Refusal(vonageUrl) is { } vonageRefusal)
+                {
+                    return ProviderHttpFailures.UnsafeUrl("Vonage", vonageRefusal);
+                }
+
+                var settings = new VonageSettings(providers.VonageApiKey, apiSecret, providers.VonageFrom, vonageUrl);
                 return await vonage.SendAsync(settings, delivery.Recipient, text, cancellationToken);
             default:
                 return SendOutcome.Permanent("No SMS provider is configured.");
         }
     }
+
+    private string? Refusal(string baseUrl) =>
+        Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) ? endpoints.RefusalFor(uri) : "not an absolute URL";
 
     private string? Reveal(string? protectedSecret)
     {

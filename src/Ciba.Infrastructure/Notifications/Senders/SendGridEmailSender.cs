@@ -11,7 +11,7 @@ namespace Ciba.Infrastructure.Notifications.Senders;
 public sealed record SendGridSettings(string ApiKey, string FromAddress, string? FromName, string BaseUrl);
 
 /// <summary>Sends email with SendGrid's v3 mail send (<c>POST /v3/mail/send</c>) through the official client.</summary>
-public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions<NotificationOptions> options)
+public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions<NotificationOptions> options, TimeProvider time)
 {
     public const string HttpClientName = "SendGrid";
 
@@ -43,8 +43,7 @@ public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions
                 return SendOutcome.Sent(id);
             }
 
-            var body = response.Body is null ? null : await response.Body.ReadAsStringAsync(cancellationToken);
-            return ProviderHttpFailures.Classify(Provider, response.StatusCode, body);
+            return ProviderHttpFailures.Classify(Provider, response.StatusCode, response.Headers?.RetryAfter, time.GetUtcNow());
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

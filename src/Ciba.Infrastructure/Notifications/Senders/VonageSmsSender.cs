@@ -14,7 +14,7 @@ public sealed record VonageSettings(string ApiKey, string ApiSecret, string From
 /// Sends SMS with Vonage's SMS API: one form-encoded <c>POST /sms/json</c>, answered with a status
 /// per message part (docs/decisions/0002-vonage-over-rest.md).
 /// </summary>
-public sealed class VonageSmsSender(HttpClient http, IOptions<NotificationOptions> options)
+public sealed class VonageSmsSender(HttpClient http, IOptions<NotificationOptions> options, TimeProvider time)
 {
     private const string Provider = "Vonage";
 
@@ -45,14 +45,13 @@ public sealed class VonageSmsSender(HttpClient http, IOptions<NotificationOption
 
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return ProviderHttpFailures.Classify(Provider, response.StatusCode, body);
+                return ProviderHttpFailures.Classify(Provider, response.StatusCode, response.Headers.RetryAfter, time.GetUtcNow());
             }
 
-            return Interpret(body);
+            return Interpret(await ReadLimitedAsync(response.Content, cancellationToken));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -88,7 +87,8 @@ public sealed class VonageSmsSender(HttpClient http, IOptions<NotificationOption
             return SendOutcome.Sent(ids.Length == 0 ? null : ids[..Math.Min(ids.Length, 200)]);
         }
 
-        var error = $"Vonage status {failed.Status}: {failed.ErrorText ?? "no error text"}";
+        // The status code and Vonage's documented meaning, never the answer's own error text.
+        var error = $"Vonage status {failed.Status}: {Describe(failed.Status)}";
         return IsTransient(failed.Status) ? SendOutcome.Transient(error) : SendOutcome.Permanent(error);
     }
 
@@ -100,10 +100,49 @@ public sealed class VonageSmsSender(HttpClient http, IOptions<NotificationOption
     /// </summary>
     internal static bool IsTransient(string? status) => status is "1" or "5" or "10";
 
+    private static string Describe(string? status) => status switch
+    {
+        "1" => "Throttled",
+        "2" => "Missing Parameters",
+        "3" => "Invalid Parameters",
+        "4" => "Invalid Credentials",
+        "5" => "Internal Error",
+        "6" => "Invalid Message",
+        "7" => "Number Barred",
+        "8" => "Partner Account Barred",
+        "9" => "Partner Quota Violation",
+        "10" => "Too Many Existing Binds",
+        "11" => "Account Not Enabled For HTTP",
+        "12" => "Message Too Long",
+        "14" => "Invalid Signature",
+        "15" => "Invalid Sender Address",
+        "22" => "Invalid Network Code",
+        "23" => "Invalid Callback URL",
+        "29" => "Non-Whitelisted Destination",
+        "32" => "Signature And API Secret Disallowed",
+        "33" => "Number De-activated",
+        _ => "unknown status",
+    };
+
+    // Vonage's answer is a few hundred bytes; anything longer is not Vonage's JSON.
+    private static async Task<string> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        const int Limit = 16 * 1024;
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[Limit];
+        var read = 0;
+        int n;
+        while (read < Limit && (n = await stream.ReadAsync(buffer.AsMemory(read, Limit - read), cancellationToken)) > 0)
+        {
+            read += n;
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
     private sealed record VonageResponse([property: JsonPropertyName("messages")] List<VonageMessagePart>? Messages);
 
     private sealed record VonageMessagePart(
         [property: JsonPropertyName("status")] string? Status,
-        [property: JsonPropertyName("message-id")] string? MessageId,
-        [property: JsonPropertyName("error-text")] string? ErrorText);
+        [property: JsonPropertyName("message-id")] string? MessageId);
 }
