@@ -8,6 +8,7 @@ using Ciba.Application.Console.Users;
 using Ciba.Application.Notifications;
 using Ciba.Application.Tokens;
 using Ciba.Infrastructure.Identity;
+using Ciba.Infrastructure.Keys;
 using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Notifications.Dispatch;
 using Ciba.Infrastructure.Notifications.Senders;
@@ -65,6 +66,7 @@ public static class DependencyInjection
         services.AddDataProtection()
             .SetApplicationName("Ciba")
             .PersistKeysToDbContext<CibaDbContext>();
+        services.AddKeyRingEncryption(configuration);
 
         services.AddIdentityCore<CibaUser>(options =>
             {
