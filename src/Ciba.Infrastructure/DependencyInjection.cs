@@ -54,10 +54,13 @@ public static class DependencyInjection
         services.AddMemoryCache();
         services.AddSingleton<IOrganizationLookup, CachedOrganizationLookup>();
         services.AddSingleton<INotificationContentProtector, DataProtectionNotificationContentProtector>();
+        services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SigningKeyOptions>, SigningKeyOptionsValidator>();
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<ISigningKeyAdministration>(provider => provider.GetRequiredService<SigningKeyRing>());
         services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
         services.AddSingleton<ITokenReader, JwtTokenReader>();
-        services.AddHostedService<SigningKeyRingWarmup>();
+        services.AddHostedService<SigningKeyRotationService>();
 
         services.AddMetrics();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName));

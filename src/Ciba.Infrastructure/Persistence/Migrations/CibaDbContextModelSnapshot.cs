@@ -437,6 +437,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset>("ActivatesAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Algorithm")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -444,6 +447,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ProtectedPrivateKey")
                         .IsRequired()
@@ -453,6 +459,8 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("KeyId");
+
+                    b.HasIndex("OrganizationId", "ActivatesAt");
 
                     b.ToTable("SigningKeys", (string)null);
                 });
@@ -669,6 +677,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                 });
 
             modelBuilder.Entity("Ciba.Infrastructure.Identity.CibaUser", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Infrastructure.Tokens.SigningKey", b =>
                 {
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()
