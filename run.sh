@@ -25,6 +25,21 @@ if [ -z "${ConnectionStrings__Ciba:-}" ]; then
   echo "PostgreSQL: 127.0.0.1:$port, data in .data/postgres"
 fi
 
+# The Data Protection key ring is encrypted at rest with a certificate (ADR 0014). In Development a
+# self-signed one is made once under .data/; elsewhere the operator sets Ciba__DataProtection__CertificatePath.
+if [ -z "${Ciba__DataProtection__CertificatePath:-}" ] && [ "$ASPNETCORE_ENVIRONMENT" = "Development" ]; then
+  cert_dir="$PWD/.data/keys"
+  if [ ! -f "$cert_dir/key-ring.pem" ]; then
+    mkdir -p "$cert_dir"
+    (umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Ciba development key ring" \
+      -keyout "$cert_dir/key-ring.key" -out "$cert_dir/key-ring.crt" 2>/dev/null \
+      && cat "$cert_dir/key-ring.crt" "$cert_dir/key-ring.key" > "$cert_dir/key-ring.pem" \
+      && rm -f "$cert_dir/key-ring.crt" "$cert_dir/key-ring.key")
+    echo "Created the development key-ring certificate .data/keys/key-ring.pem"
+  fi
+  export Ciba__DataProtection__CertificatePath="$cert_dir/key-ring.pem"
+fi
+
 app_pid=""
 cleanup() {
   if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then

@@ -8,6 +8,7 @@ using Ciba.Application.Console.Users;
 using Ciba.Application.Notifications;
 using Ciba.Application.Tokens;
 using Ciba.Infrastructure.Identity;
+using Ciba.Infrastructure.Keys;
 using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Notifications.Dispatch;
 using Ciba.Infrastructure.Notifications.Senders;
@@ -56,10 +57,13 @@ public static class DependencyInjection
         services.AddMemoryCache();
         services.AddSingleton<IOrganizationLookup, CachedOrganizationLookup>();
         services.AddSingleton<INotificationContentProtector, DataProtectionNotificationContentProtector>();
+        services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SigningKeyOptions>, SigningKeyOptionsValidator>();
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<ISigningKeyAdministration>(provider => provider.GetRequiredService<SigningKeyRing>());
         services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
         services.AddSingleton<ITokenReader, JwtTokenReader>();
-        services.AddHostedService<SigningKeyRingWarmup>();
+        services.AddHostedService<SigningKeyRotationService>();
 
         services.AddMetrics();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName));
@@ -68,6 +72,7 @@ public static class DependencyInjection
         services.AddDataProtection()
             .SetApplicationName("Ciba")
             .PersistKeysToDbContext<CibaDbContext>();
+        services.AddKeyRingEncryption(configuration);
 
         services.AddIdentityCore<CibaUser>(options =>
             {

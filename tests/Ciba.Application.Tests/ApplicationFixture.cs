@@ -35,6 +35,8 @@ public sealed class ApplicationFixture : IAsyncLifetime
             {
                 ["ConnectionStrings:Ciba"] = ConnectionString,
                 ["Ciba:PublicOrigin"] = "https://ciba.test",
+                ["Ciba:DataProtection:CertificatePath"] = TestCertificates.DataProtectionPfx,
+                ["Ciba:DataProtection:CertificatePassword"] = TestCertificates.Password,
             })
             .AddInMemoryCollection(CibaTestHost.OutboundTestSettings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();

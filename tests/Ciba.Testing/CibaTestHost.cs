@@ -6,7 +6,7 @@ namespace Ciba.Testing;
 
 /// <summary>
 /// The settings every test host of the web app shares: the Testing environment, its own database,
-/// the public origin, the demo organization seeded, demo administrators allowed to create
+/// the public origin, the demo organization seeded, the key ring encrypted with a test certificate, demo administrators allowed to create
 /// organizations, and (optionally) a clock the test controls.
 /// </summary>
 public static class CibaTestHost
@@ -26,6 +26,8 @@ public static class CibaTestHost
         builder.UseSetting("ConnectionStrings:Ciba", connectionString);
         builder.UseSetting("Ciba:PublicOrigin", publicOrigin);
         builder.UseSetting("Ciba:SeedDemoData", "true");
+        builder.UseSetting("Ciba:DataProtection:CertificatePath", TestCertificates.DataProtectionPfx);
+        builder.UseSetting("Ciba:DataProtection:CertificatePassword", TestCertificates.Password);
         builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");
         builder.UseSetting("Ciba:Notifications:DispatcherEnabled", dispatcherEnabled ? "true" : "false");
         foreach (var (key, value) in OutboundTestSettings)

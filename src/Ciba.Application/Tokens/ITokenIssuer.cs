@@ -1,18 +1,20 @@
 namespace Ciba.Application.Tokens;
 
-/// <summary>Signs the tokens of a redeemed grant with the current key of the key ring.</summary>
+/// <summary>Signs the tokens of a redeemed grant with the current key of the grant's organization.</summary>
 public interface ITokenIssuer
 {
     ValueTask<IssuedTokens> IssueAsync(TokenGrant grant, CancellationToken cancellationToken);
 
-    /// <summary>The public parts of every published key, for the JWKS.</summary>
-    ValueTask<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken cancellationToken);
+    /// <summary>The public parts of every key the organization publishes, for its JWKS.</summary>
+    ValueTask<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(Guid organizationId, CancellationToken cancellationToken);
 }
 
 /// <summary>What a redeemed CIBA grant entitles its client to.</summary>
+/// <param name="OrganizationId">The organization whose key signs the tokens.</param>
 /// <param name="Issuer">The organization's issuer identifier.</param>
 /// <param name="Audience">The resource the access token is for (RFC 9068 §3).</param>
 public sealed record TokenGrant(
+    Guid OrganizationId,
     string Issuer,
     string Audience,
     string ClientId,

@@ -1,19 +1,40 @@
 namespace Ciba.Application.Tokens;
 
-/// <summary>Validates tokens this service issued itself.</summary>
+/// <summary>Validates tokens this service issued itself, with the keys of one organization only.</summary>
 public interface ITokenReader
 {
     /// <summary>
-    /// Validates an access token (RFC 9068): signature with a key of the ring, issuer, audience,
-    /// type and expiry. Null when any check fails.
+    /// Validates an access token (RFC 9068): signature with a published key of the organization,
+    /// issuer, audience, type and expiry. Null when any check fails.
     /// </summary>
-    ValueTask<AccessTokenClaims?> ReadAccessTokenAsync(string token, string expectedIssuer, string expectedAudience, CancellationToken cancellationToken);
+    ValueTask<AccessTokenClaims?> ReadAccessTokenAsync(Guid organizationId, string token, string expectedIssuer, string expectedAudience, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Validates an ID token presented as <c>id_token_hint</c> (CIBA Core §7.1, §14): signature,
-    /// issuer, and the presenting client among the audiences; expiry is not checked. Null when it fails.
+    /// Validates an ID token presented as <c>id_token_hint</c> (CIBA Core §7.1, §14; product.md §12):
+    /// signature with a key of the organization, issuer, the presenting client among the audiences,
+    /// and expired at most <see cref="IdTokenHint.MaxAgePastExpiry"/> ago.
     /// </summary>
-    ValueTask<Guid?> ReadIdTokenHintAsync(string token, string expectedIssuer, string clientId, CancellationToken cancellationToken);
+    ValueTask<IdTokenHint> ReadIdTokenHintAsync(Guid organizationId, string token, string expectedIssuer, string clientId, CancellationToken cancellationToken);
 }
 
 public sealed record AccessTokenClaims(Guid UserId, string ClientId, string Scope);
+
+public enum IdTokenHintStatus
+{
+    Valid,
+    Invalid,
+    ExpiredTooLongAgo,
+}
+
+/// <summary>The outcome of reading an <c>id_token_hint</c>; <see cref="UserId"/> is set when valid.</summary>
+public sealed record IdTokenHint(IdTokenHintStatus Status, Guid? UserId)
+{
+    /// <summary>product.md §12: an expired hint still identifies the person for 30 days.</summary>
+    public static readonly TimeSpan MaxAgePastExpiry = TimeSpan.FromDays(30);
+
+    public static readonly IdTokenHint Invalid = new(IdTokenHintStatus.Invalid, null);
+
+    public static readonly IdTokenHint ExpiredTooLongAgo = new(IdTokenHintStatus.ExpiredTooLongAgo, null);
+
+    public static IdTokenHint Valid(Guid userId) => new(IdTokenHintStatus.Valid, userId);
+}

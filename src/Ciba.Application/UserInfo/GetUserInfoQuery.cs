@@ -34,6 +34,7 @@ internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory use
 
         var handle = request.Organization.Handle;
         var claims = await tokens.ReadAccessTokenAsync(
+            request.Organization.Id,
             request.AccessToken, options.Value.Issuer(handle), options.Value.UserInfoEndpoint(handle), cancellationToken);
         if (claims is null || !Scopes.Contains(claims.Scope, Scopes.OpenId))
         {

@@ -5,8 +5,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Ciba.Infrastructure.Tokens;
 
-/// <summary>Issues an RFC 9068 access token and an ID token (OpenID Connect Core §2), both RS256 with the ring's current key.</summary>
-public sealed class JwtTokenIssuer(SigningKeyRing ring) : ITokenIssuer
+/// <summary>Issues an RFC 9068 access token and an ID token (OpenID Connect Core §2), both RS256 with the organization's current key.</summary>
+public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITokenIssuer
 {
     public const int AccessTokenLifetimeSeconds = 3600;
     public const int IdTokenLifetimeSeconds = 3600;
@@ -18,7 +18,8 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring) : ITokenIssuer
     public async ValueTask<IssuedTokens> IssueAsync(TokenGrant grant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        var keys = await ring.GetAsync(cancellationToken);
+        var keys = await ring.GetAsync(grant.OrganizationId, cancellationToken);
+        var signing = keys.Current(time.GetUtcNow()).Credentials;
         var issuedAt = grant.IssuedAt.UtcDateTime;
         var subject = grant.UserId.ToString();
         var authTime = grant.AuthenticatedAt.ToUnixTimeSeconds();
@@ -31,7 +32,7 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring) : ITokenIssuer
             Audience = grant.Audience,
             IssuedAt = issuedAt,
             Expires = issuedAt.AddSeconds(AccessTokenLifetimeSeconds),
-            SigningCredentials = keys.Current.Credentials,
+            SigningCredentials = signing,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = subject,
@@ -49,7 +50,7 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring) : ITokenIssuer
             Audience = grant.ClientId,
             IssuedAt = issuedAt,
             Expires = issuedAt.AddSeconds(IdTokenLifetimeSeconds),
-            SigningCredentials = keys.Current.Credentials,
+            SigningCredentials = signing,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = subject,
@@ -61,6 +62,6 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring) : ITokenIssuer
         return new IssuedTokens(accessToken, idToken, AccessTokenLifetimeSeconds);
     }
 
-    public async ValueTask<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken cancellationToken) =>
-        (await ring.GetAsync(cancellationToken)).PublicKeys;
+    public async ValueTask<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        (await ring.GetAsync(organizationId, cancellationToken)).Published(time.GetUtcNow()).Select(k => k.PublicKey).ToList();
 }

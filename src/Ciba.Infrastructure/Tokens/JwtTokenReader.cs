@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Ciba.Infrastructure.Tokens;
 
-/// <summary>Validates tokens signed by the ring's keys.</summary>
+/// <summary>Validates tokens signed by the keys of one organization, never another's.</summary>
 public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITokenReader
 {
     private const int MaxTokenLength = 8192;
@@ -12,12 +12,16 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
     private static readonly string[] Algorithms = [SigningKeyRing.Algorithm];
     private static readonly string[] AccessTokenTypes = [JwtTokenIssuer.AccessTokenType];
 
-    public async ValueTask<AccessTokenClaims?> ReadAccessTokenAsync(string token, string expectedIssuer, string expectedAudience, CancellationToken cancellationToken)
+    public async ValueTask<AccessTokenClaims?> ReadAccessTokenAsync(
+        Guid organizationId, string token, string expectedIssuer, string expectedAudience, CancellationToken cancellationToken)
     {
-        var jwt = await ValidateAsync(token, expectedIssuer, expectedAudience, AccessTokenTypes, cancellationToken);
+        var now = time.GetUtcNow();
+        var keys = await ring.GetAsync(organizationId, cancellationToken);
+        var published = keys.Published(now).Select(k => (SecurityKey)k.Key).ToList();
+        var jwt = await ValidateAsync(token, expectedIssuer, expectedAudience, AccessTokenTypes, published);
 
         // Lifetime is checked here, against the injected clock.
-        if (jwt is null || jwt.ValidTo == DateTime.MinValue || jwt.ValidTo <= time.GetUtcNow().UtcDateTime)
+        if (jwt is null || jwt.ValidTo == DateTime.MinValue || jwt.ValidTo <= now.UtcDateTime)
         {
             return null;
         }
@@ -29,32 +33,41 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
             : null;
     }
 
-    public async ValueTask<Guid?> ReadIdTokenHintAsync(string token, string expectedIssuer, string clientId, CancellationToken cancellationToken)
+    public async ValueTask<IdTokenHint> ReadIdTokenHintAsync(
+        Guid organizationId, string token, string expectedIssuer, string clientId, CancellationToken cancellationToken)
     {
-        // CIBA Core §14: an ID token used as a hint may have expired, so its lifetime is not checked.
-        var jwt = await ValidateAsync(token, expectedIssuer, clientId, validTypes: null, cancellationToken);
-        return jwt is not null && Guid.TryParse(jwt.Subject, out var userId) ? userId : null;
+        // CIBA Core §14: an ID token used as a hint may have expired; product.md §12: by at most 30 days.
+        var keys = await ring.GetAsync(organizationId, cancellationToken);
+        var jwt = await ValidateAsync(token, expectedIssuer, clientId, validTypes: null, keys.HintValidationKeys);
+        if (jwt is null || !Guid.TryParse(jwt.Subject, out var userId) || jwt.ValidTo == DateTime.MinValue)
+        {
+            return IdTokenHint.Invalid;
+        }
+
+        return new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + IdTokenHint.MaxAgePastExpiry < time.GetUtcNow()
+            ? IdTokenHint.ExpiredTooLongAgo
+            : IdTokenHint.Valid(userId);
     }
 
     /// <summary>Signature, algorithm, issuer, audience and (optionally) <c>typ</c>; never the lifetime.</summary>
-    private async ValueTask<JsonWebToken?> ValidateAsync(
-        string token, string expectedIssuer, string expectedAudience, string[]? validTypes, CancellationToken cancellationToken)
+    private static async ValueTask<JsonWebToken?> ValidateAsync(
+        string token, string expectedIssuer, string expectedAudience, string[]? validTypes, IReadOnlyList<SecurityKey> keys)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             return null;
         }
 
-        var keys = await ring.GetAsync(cancellationToken);
         var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = expectedIssuer,
             ValidAudience = expectedAudience,
-            IssuerSigningKeys = keys.ValidationKeys,
+            IssuerSigningKeys = keys,
             ValidAlgorithms = Algorithms,
             ValidTypes = validTypes,
             RequireSignedTokens = true,
             ValidateLifetime = false,
+            TryAllIssuerSigningKeys = false,
         });
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
     }

@@ -22,6 +22,8 @@ public sealed class ProviderAdapters : IDisposable
                 ["Ciba:PublicOrigin"] = "https://ciba.test",
                 ["Ciba:Notifications:ProviderTimeout"] = ProviderTimeout.ToString(),
                 ["Ciba:Notifications:DispatcherEnabled"] = "false",
+                ["Ciba:DataProtection:CertificatePath"] = Ciba.Testing.TestCertificates.DataProtectionPfx,
+                ["Ciba:DataProtection:CertificatePassword"] = Ciba.Testing.TestCertificates.Password,
             })
             .AddInMemoryCollection(CibaTestHost.OutboundTestSettings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();

@@ -133,6 +133,8 @@ public sealed partial class ProductionFirstRunTests : IAsyncLifetime
         ["ConnectionStrings__Ciba"] = _connectionString,
         ["Ciba__PublicOrigin"] = origin,
         ["Logging__Console__FormatterName"] = "json",
+        ["Ciba__DataProtection__CertificatePath"] = TestCertificates.DataProtectionPfx,
+        ["Ciba__DataProtection__CertificatePassword"] = TestCertificates.Password,
     };
 
     private static async Task AssertSignsInToConsoleAsync(string origin, string userName, string password)

@@ -279,11 +279,12 @@ public sealed class BackchannelEndpointTests(CibaWebFactoryWithoutDispatcher fac
     }
 
     [Fact]
-    public async Task Backchannel_UnverifiableIdTokenHint_IsUnknownUserId()
+    public async Task Backchannel_UnverifiableIdTokenHint_IsInvalidRequest()
     {
         using var response = await _client.BackchannelAsync(new Dictionary<string, string> { ["scope"] = "openid", ["id_token_hint"] = "eyJhbGciOiJub25lIn0.e30." });
 
-        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "unknown_user_id");
+        // product.md §12: bad signature or not a JWT → invalid_request.
+        await ProtocolClient.AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }
 
     [Theory]

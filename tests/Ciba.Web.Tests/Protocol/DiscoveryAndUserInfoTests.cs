@@ -163,7 +163,8 @@ public sealed class DiscoveryAndUserInfoTests(CibaWebFactory factory) : IClassFi
         }, "demo-kiosk");
 
         await ProtocolClient.AssertOkAsync(response);
-        await ProtocolClient.AssertOAuthErrorAsync(otherClient, HttpStatusCode.BadRequest, "unknown_user_id");
+        // product.md §12: a hint issued to another client (wrong audience) is invalid_request.
+        await ProtocolClient.AssertOAuthErrorAsync(otherClient, HttpStatusCode.BadRequest, "invalid_request");
     }
 
     public void Dispose() => _client.Dispose();

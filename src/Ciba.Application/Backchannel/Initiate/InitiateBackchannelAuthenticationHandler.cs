@@ -58,7 +58,22 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             return new Error(failure.ErrorCode, failure.ErrorMessage);
         }
 
-        var user = loginHint is not null ? found.User : await FindUserByIdTokenHintAsync(request, client, cancellationToken);
+        UserContact? user;
+        if (loginHint is not null)
+        {
+            user = found.User;
+        }
+        else
+        {
+            var hinted = await FindUserByIdTokenHintAsync(request, client, cancellationToken);
+            if (!hinted.IsSuccess)
+            {
+                return hinted.Error;
+            }
+
+            user = hinted.Value;
+        }
+
         if (user is null)
         {
             return UnknownUser;
@@ -115,12 +130,18 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         return new BackchannelAuthenticationResponse(authReqId, expiresIn, settings.PollingIntervalSeconds, authUrl);
     }
 
-    private async Task<UserContact?> FindUserByIdTokenHintAsync(
+    /// <summary>product.md §12: a hint that is not our valid ID token for this client, or expired over 30 days ago, is <c>invalid_request</c>.</summary>
+    private async Task<Result<UserContact?>> FindUserByIdTokenHintAsync(
         InitiateBackchannelAuthenticationCommand request, AuthenticatedClient client, CancellationToken cancellationToken)
     {
         var issuer = options.Value.Issuer(request.Organization.Handle);
-        var userId = await tokens.ReadIdTokenHintAsync(request.IdTokenHint!, issuer, client.ClientId, cancellationToken);
-        return userId is { } id ? await users.FindByIdAsync(request.Organization.Id, id, cancellationToken) : null;
+        var hint = await tokens.ReadIdTokenHintAsync(request.Organization.Id, request.IdTokenHint!, issuer, client.ClientId, cancellationToken);
+        return hint.Status switch
+        {
+            IdTokenHintStatus.Valid => await users.FindByIdAsync(request.Organization.Id, hint.UserId!.Value, cancellationToken),
+            IdTokenHintStatus.ExpiredTooLongAgo => new Error(OAuthErrorCodes.InvalidRequest, "The id_token_hint expired more than 30 days ago."),
+            _ => new Error(OAuthErrorCodes.InvalidRequest, "The id_token_hint is not an ID token this organization issued to this client."),
+        };
     }
 
     /// <summary>product.md §4: the named channel if it can reach the person; otherwise External alone, or every reachable Email/SMS channel.</summary>

@@ -105,6 +105,7 @@ internal sealed class RedeemBackchannelGrantHandler(
     {
         var handle = organization.Handle;
         var grant = new TokenGrant(
+            organization.Id,
             options.Value.Issuer(handle),
             options.Value.UserInfoEndpoint(handle),
             client.ClientId,

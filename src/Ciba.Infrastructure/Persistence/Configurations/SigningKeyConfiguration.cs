@@ -1,3 +1,4 @@
+using Ciba.Domain.Organizations;
 using Ciba.Infrastructure.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -13,5 +14,7 @@ internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<Signing
         builder.Property(k => k.KeyId).HasMaxLength(64);
         builder.Property(k => k.Algorithm).HasMaxLength(16).IsRequired();
         builder.Property(k => k.ProtectedPrivateKey).IsRequired();
+        builder.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(k => new { k.OrganizationId, k.ActivatesAt });
     }
 }

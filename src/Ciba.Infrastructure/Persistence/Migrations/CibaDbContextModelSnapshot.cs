@@ -440,6 +440,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset>("ActivatesAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Algorithm")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -447,6 +450,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ProtectedPrivateKey")
                         .IsRequired()
@@ -456,6 +462,8 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("KeyId");
+
+                    b.HasIndex("OrganizationId", "ActivatesAt");
 
                     b.ToTable("SigningKeys", (string)null);
                 });
@@ -672,6 +680,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                 });
 
             modelBuilder.Entity("Ciba.Infrastructure.Identity.CibaUser", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Infrastructure.Tokens.SigningKey", b =>
                 {
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()

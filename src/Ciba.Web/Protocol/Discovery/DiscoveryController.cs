@@ -55,12 +55,13 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
     {
         // No action parameters: MVC would otherwise read the form itself before ProtocolForm can.
         var cancellationToken = HttpContext.RequestAborted;
-        if (OrganizationRouteMiddleware.Current(HttpContext) is null)
+        var organization = OrganizationRouteMiddleware.Current(HttpContext);
+        if (organization is null)
         {
             return NotFound();
         }
 
-        var keys = await tokens.GetPublicKeysAsync(cancellationToken);
+        var keys = await tokens.GetPublicKeysAsync(organization.Id, cancellationToken);
         var document = new JsonWebKeySetDocument(keys.Select(k => new JsonWebKeyDocument("RSA", "sig", k.Algorithm, k.KeyId, k.Modulus, k.Exponent)).ToList());
         return new ProtocolJsonResult<JsonWebKeySetDocument>(document, ProtocolJsonContext.Default.JsonWebKeySetDocument, noStore: false);
     }
