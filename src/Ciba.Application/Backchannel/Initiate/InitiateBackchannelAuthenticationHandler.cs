@@ -59,7 +59,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         }
 
         var user = loginHint is not null ? found.User : await FindUserByIdTokenHintAsync(request, client, cancellationToken);
-        if (user is null)
+        if (user is null || user.IsLockedAt(time.GetUtcNow()))
         {
             return UnknownUser;
         }
