@@ -77,8 +77,7 @@ public static class DependencyInjection
         services.AddIdentityCore<CibaUser>(options =>
             {
                 options.User.RequireUniqueEmail = false;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Sign-in throttles by login and address instead (ADR 0012); only an administrator locks.
                 options.Lockout.AllowedForNewUsers = true;
                 options.Password.RequiredLength = Application.Console.Users.PasswordPolicy.MinLength;
             })
@@ -89,6 +88,7 @@ public static class DependencyInjection
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
+        services.AddScoped<Application.Accounts.SignIn.ISignInThrottle, SignInThrottleStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<Application.Console.Applications.Readiness.IUserReachability, UserReachability>();
         services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();

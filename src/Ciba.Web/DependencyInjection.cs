@@ -1,10 +1,13 @@
-using System.Security.Claims;
-using Ciba.Application.Accounts;
+using Ciba.Application.Common.Options;
 using Ciba.Web.Accounts;
 using Ciba.Web.Console;
+using Ciba.Web.Security;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Ciba.Web;
 
@@ -16,36 +19,39 @@ public static class DependencyInjection
         services.AddHttpContextAccessor();
         services.AddAuthorization();
         services.AddConsole();
+        services.AddOptions<SignInSessionOptions>().BindConfiguration(SignInSessionOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SignInSessionOptions>, SignInSessionOptionsValidator>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddCookie(IdentityConstants.ApplicationScheme, ConfigureSignInCookie);
 
-        // Identity re-creates the principal when it re-validates the security stamp; keep the
-        // original moment of authentication (auth_time), not the refresh time.
-        services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = context =>
-        {
-            var authenticatedAt = context.CurrentPrincipal?.FindFirst(CibaClaimTypes.AuthenticatedAt);
-            if (authenticatedAt is not null && context.NewPrincipal?.Identity is ClaimsIdentity identity)
+        // Behind a TLS-terminating proxy the request scheme says http: the public origin decides (issue 9 item 6).
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<CibaOptions>, IOptions<SignInSessionOptions>>((cookie, ciba, sessions) =>
             {
-                identity.RemoveClaim(identity.FindFirst(CibaClaimTypes.AuthenticatedAt));
-                identity.AddClaim(new Claim(CibaClaimTypes.AuthenticatedAt, authenticatedAt.Value));
-            }
-
-            return Task.CompletedTask;
-        });
+                cookie.Cookie.SecurePolicy = SecurePolicy(ciba.Value);
+                cookie.ExpireTimeSpan = sessions.Value.IdleTimeout;
+            });
+        services.AddOptions<AntiforgeryOptions>()
+            .Configure<IOptions<CibaOptions>>((antiforgery, ciba) => antiforgery.Cookie.SecurePolicy = SecurePolicy(ciba.Value));
+        services.AddOptions<CookieTempDataProviderOptions>()
+            .Configure<IOptions<CibaOptions>>((tempData, ciba) => tempData.Cookie.SecurePolicy = SecurePolicy(ciba.Value));
         return services;
     }
+
+    /// <summary>Always <c>Secure</c> when the public origin is https; otherwise (local http development) as the request.</summary>
+    internal static CookieSecurePolicy SecurePolicy(CibaOptions options) =>
+        options.PublicOriginUri.Scheme == Uri.UriSchemeHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 
     private static void ConfigureSignInCookie(CookieAuthenticationOptions options)
     {
         options.Cookie.Name = ".ciba.session";
         options.Cookie.HttpOnly = true;
-        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.Cookie.SameSite = SameSiteMode.Lax;
         options.CookieManager = new OrganizationCookieManager();
-        options.ExpireTimeSpan = TimeSpan.FromHours(8);
         options.SlidingExpiration = true;
         options.Events = new CookieAuthenticationEvents
         {
+            OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync,
             OnRedirectToLogin = context => RedirectWithinOrganization(context, "login"),
             OnRedirectToAccessDenied = context =>
             {

@@ -171,7 +171,7 @@ public class ConsentTests(CibaServerFixture server) : IClassFixture<CibaServerFi
         });
 
     [Fact]
-    public Task SignIn_FromALinkAfterFiveWrongPasswords_RefusesTheRightPassword() =>
+    public Task SignIn_FromALinkAfterFiveWrongPasswords_AsksToWaitThenLetsTheRightPasswordIn() =>
         BrowserTest.RunAsync(server.NewPhoneContextAsync(), async page =>
         {
             var userName = await CreateUserAsync("Carol-Passw0rd!");
@@ -187,9 +187,13 @@ public class ConsentTests(CibaServerFixture server) : IClassFixture<CibaServerFi
             var response = await page.RunAndWaitForResponseAsync(() => SignInAsync(page, userName, "Carol-Passw0rd!"), r => r.Request.Method == "POST");
 
             Assert.Equal(429, response.Status);
-            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Too many failed attempts");
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Too many attempts. Wait 2 seconds, then try again.");
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/t/demo/login"));
             Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name.StartsWith(".ciba.session", StringComparison.Ordinal));
+
+            server.Time.Advance(TimeSpan.FromSeconds(2));
+            await SignInAsync(page, userName, "Carol-Passw0rd!");
+            await Assertions.Expect(ApproveButton(page)).ToBeVisibleAsync();
         });
 
     [Fact]

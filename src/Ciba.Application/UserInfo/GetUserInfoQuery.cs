@@ -20,7 +20,7 @@ public sealed record UserInfoResponse(
     bool? EmailVerified,
     string? PhoneNumber);
 
-internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory users, IOptions<CibaOptions> options)
+internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory users, IOptions<CibaOptions> options, TimeProvider time)
     : IRequestHandler<GetUserInfoQuery, Result<UserInfoResponse>>
 {
     private static readonly Error InvalidToken = new(OAuthErrorCodes.InvalidToken, "The access token is missing, invalid or expired.");
@@ -42,7 +42,7 @@ internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory use
         }
 
         var user = await users.FindByIdAsync(request.Organization.Id, claims.UserId, cancellationToken);
-        if (user is null)
+        if (user is null || user.IsLockedAt(time.GetUtcNow()))
         {
             return InvalidToken;
         }

@@ -1,34 +1,56 @@
+using System.Security.Claims;
 using Ciba.Application.Accounts;
+using Ciba.Application.Common.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Ciba.Infrastructure.Identity;
 
-/// <summary>Identity's sign-in manager confined to one organization (the user store is scoped to it).</summary>
-public sealed class AccountSignIn(SignInManager<CibaUser> signInManager, UserManager<CibaUser> users, IHttpContextAccessor httpContextAccessor)
+/// <summary>
+/// Identity's sign-in confined to one organization. Identity's own lockout is not used for
+/// sign-in: the throttle does that job without letting anyone lock a person out (ADR 0012);
+/// <see cref="IdentityUser{TKey}.LockoutEnd"/> is an administrator's lock only.
+/// </summary>
+public sealed class AccountSignIn(
+    SignInManager<CibaUser> signInManager,
+    UserManager<CibaUser> users,
+    IPasswordHasher<CibaUser> passwordHasher,
+    IHttpContextAccessor httpContextAccessor,
+    TimeProvider time)
     : IAccountSignIn
 {
+    private static readonly CibaUser Nobody = new() { Id = Guid.Empty, UserName = "nobody" };
+
+    private static string? s_nobodysHash;
+
     public async Task<SignInOutcome> PasswordSignInAsync(Guid organizationId, string login, string password, CancellationToken cancellationToken)
     {
-        var user = await users.FindByNameAsync(login);
-        if (user is null && login.Contains('@', StringComparison.Ordinal))
+        var normalized = users.NormalizeName(login);
+        var byEmail = login.Contains('@', StringComparison.Ordinal);
+        var user = await users.Users
+            .Where(u => u.OrganizationId == organizationId && (u.NormalizedUserName == normalized || (byEmail && u.NormalizedEmail == normalized)))
+            .OrderBy(u => u.NormalizedUserName == normalized ? 0 : 1)
+            .ThenBy(u => u.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+
+        if (user is null)
         {
-            user = await users.FindByEmailAsync(login);
+            // The same hash verification as for a real account, so the answer takes as long.
+            s_nobodysHash ??= passwordHasher.HashPassword(Nobody, RandomTokens.Create());
+            passwordHasher.VerifyHashedPassword(Nobody, s_nobodysHash, password);
+            return SignInOutcome.Failed;
         }
 
-        if (user is null || user.OrganizationId != organizationId)
+        var passwordMatches = await users.CheckPasswordAsync(user, password);
+        if (!passwordMatches || IsLocked(user) || !await signInManager.CanSignInAsync(user))
         {
             return SignInOutcome.Failed;
         }
 
-        var result = await signInManager.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
-        {
-            return SignInOutcome.SignedIn;
-        }
-
-        return result.IsLockedOut ? SignInOutcome.LockedOut : result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
+        await signInManager.SignInAsync(user, isPersistent: false);
+        return SignInOutcome.SignedIn;
     }
 
     public async Task SignOutAsync()
@@ -36,4 +58,15 @@ public sealed class AccountSignIn(SignInManager<CibaUser> signInManager, UserMan
         var context = httpContextAccessor.HttpContext ?? throw new InvalidOperationException("Sign-out happens in an HTTP request.");
         await context.SignOutAsync(IdentityConstants.ApplicationScheme);
     }
+
+    public async Task<bool> IsSessionCurrentAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var user = await signInManager.ValidateSecurityStampAsync(principal);
+        return user is not null
+            && !IsLocked(user)
+            && string.Equals(principal.FindFirstValue(CibaClaimTypes.OrganizationId), user.OrganizationId.ToString(), StringComparison.Ordinal);
+    }
+
+    private bool IsLocked(CibaUser user) => user.LockoutEnd is { } end && end > time.GetUtcNow();
 }

@@ -149,6 +149,12 @@ public sealed class UserAdministration(
             ThrowIfFailed(await users.RemoveFromRoleAsync(user, Roles.Administrator));
         }
 
+        // A role change ends the person's sessions: the next request re-checks the stamp (ADR 0012).
+        if (profile.IsAdministrator != isAdministrator)
+        {
+            ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
+        }
+
         return Result.Success;
     }
 
@@ -161,6 +167,7 @@ public sealed class UserAdministration(
             return Error.NotFound("The user");
         }
 
+        // Resetting the password also renews the security stamp, which ends the person's sessions.
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var reset = await users.ResetPasswordAsync(user, token, newPassword);
         return reset.Succeeded ? Result.Success : ToError(reset);
@@ -184,7 +191,6 @@ public sealed class UserAdministration(
         else
         {
             ThrowIfFailed(await users.SetLockoutEndDateAsync(user, null));
-            ThrowIfFailed(await users.ResetAccessFailedCountAsync(user));
         }
 
         return Result.Success;

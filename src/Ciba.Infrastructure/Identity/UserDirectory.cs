@@ -16,7 +16,7 @@ public sealed class UserDirectory(CibaDbContext db) : IUserDirectory
             .Where(u => u.OrganizationId == organizationId
                 && (u.NormalizedUserName == normalized || u.NormalizedEmail == normalized || (phone != null && u.PhoneNumber == phone)))
             .OrderBy(u => u.Id)
-            .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber))
+            .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber, u.LockoutEnd))
             .Take(2)
             .ToListAsync(cancellationToken);
 
@@ -26,6 +26,6 @@ public sealed class UserDirectory(CibaDbContext db) : IUserDirectory
     public Task<UserContact?> FindByIdAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking()
             .Where(u => u.OrganizationId == organizationId && u.Id == userId)
-            .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber))
+            .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber, u.LockoutEnd))
             .SingleOrDefaultAsync(cancellationToken);
 }

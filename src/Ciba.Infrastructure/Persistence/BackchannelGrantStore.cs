@@ -26,16 +26,21 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource d
         RETURNING xmin
         """;
 
-    public async Task<(ClientApplication? Client, BackchannelAuthenticationRequest? Request)> FindAsync(
+    public async Task<BackchannelGrantLookup> FindAsync(
         Guid organizationId, string clientId, byte[] authReqIdHash, CancellationToken cancellationToken)
     {
         var found = await (
                 from application in db.Applications
                 where application.OrganizationId == organizationId && application.ClientId == clientId
                 from request in db.BackchannelRequests.Where(r => r.AuthReqIdHash == authReqIdHash).DefaultIfEmpty()
-                select new { application, request })
+                select new
+                {
+                    application,
+                    request,
+                    lockoutEnd = db.Users.Where(u => request != null && u.Id == request.UserId).Select(u => u.LockoutEnd).FirstOrDefault(),
+                })
             .SingleOrDefaultAsync(cancellationToken);
-        return (found?.application, found?.request);
+        return new BackchannelGrantLookup(found?.application, found?.request, found?.lockoutEnd);
     }
 
     public async Task<bool> TrySavePollAsync(BackchannelAuthenticationRequest request, bool durable, CancellationToken cancellationToken)

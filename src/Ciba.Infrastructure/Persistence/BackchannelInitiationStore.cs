@@ -26,7 +26,7 @@ internal sealed class BackchannelInitiationStore(CibaDbContext db) : IBackchanne
                     .Where(u => hasHint && u.OrganizationId == organizationId
                         && (u.NormalizedUserName == normalized || u.NormalizedEmail == normalized || (phone != null && u.PhoneNumber == phone)))
                     .OrderBy(u => u.Id)
-                    .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber))
+                    .Select(u => new UserContact(u.Id, u.UserName!, u.DisplayName, u.Email, u.EmailConfirmed, u.PhoneNumber, u.LockoutEnd))
                     .Take(2)
                     .ToList(),
                 Providers = db.NotificationProviders

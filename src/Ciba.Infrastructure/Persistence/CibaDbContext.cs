@@ -31,6 +31,8 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<SignInThrottleEntry> SignInThrottles => Set<SignInThrottleEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

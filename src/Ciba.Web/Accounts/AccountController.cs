@@ -2,6 +2,7 @@ using Ciba.Application.Accounts;
 using Ciba.Application.Accounts.SignIn;
 using Ciba.Application.Common.Results;
 using Ciba.Web.Organizations;
+using Ciba.Web.Security;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,6 +10,7 @@ namespace Ciba.Web.Accounts;
 
 /// <summary>Sign-in and sign-out of an organization (shared by the consent pages and the console).</summary>
 [Route("t/{org}")]
+[FormBodyLimit]
 public sealed class AccountController(IMediator mediator, IAccountSignIn signIn) : Controller
 {
     [HttpGet("login")]
@@ -25,7 +27,7 @@ public sealed class AccountController(IMediator mediator, IAccountSignIn signIn)
         ArgumentNullException.ThrowIfNull(form);
         var organization = OrganizationRouteMiddleware.Current(HttpContext)!;
         var returnUrl = SafeReturnUrl(organization.Handle, form.ReturnUrl);
-        var result = await mediator.Send(new SignInCommand(organization.Id, form.Login, form.Password), cancellationToken);
+        var result = await mediator.Send(new SignInCommand(organization.Id, form.Login, form.Password, HttpContext.Connection.RemoteIpAddress), cancellationToken);
         if (result.IsSuccess)
         {
             return LocalRedirect(returnUrl);
@@ -42,7 +44,7 @@ public sealed class AccountController(IMediator mediator, IAccountSignIn signIn)
             ModelState.AddModelError(string.Empty, result.Error.Description);
         }
 
-        Response.StatusCode = result.Error.Code == SignInErrors.LockedOut ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest;
+        Response.StatusCode = result.Error.Code == SignInErrors.TryLater ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest;
         return View(new SignInViewModel { OrganizationName = organization.Name, ReturnUrl = returnUrl, Login = form.Login });
     }
 
@@ -56,11 +58,20 @@ public sealed class AccountController(IMediator mediator, IAccountSignIn signIn)
         return Redirect($"/t/{organization.Handle}/login?returnUrl={Uri.EscapeDataString(next)}");
     }
 
-    /// <summary>Only a path inside the same organization; anything else goes to its console.</summary>
+    /// <summary>
+    /// Only a path inside the same organization, in printable ASCII (a redirect's Location header
+    /// takes nothing else, and CR/LF would split it); anything else goes to its console.
+    /// </summary>
     internal static string SafeReturnUrl(string organizationHandle, string? returnUrl)
     {
         var prefix = $"/t/{organizationHandle}/";
-        return returnUrl is not null && returnUrl.StartsWith(prefix, StringComparison.Ordinal) && !returnUrl.Contains("//", StringComparison.Ordinal) && !returnUrl.Contains('\\', StringComparison.Ordinal)
+        return returnUrl is not null
+            && returnUrl.Length <= 2048
+            && returnUrl.StartsWith(prefix, StringComparison.Ordinal)
+            && !returnUrl.Contains("//", StringComparison.Ordinal)
+            && !returnUrl.Contains('\\', StringComparison.Ordinal)
+            && returnUrl.All(c => c is > ' ' and < (char)0x7F)
+            && !returnUrl.Contains("/../", StringComparison.Ordinal)
             ? returnUrl
             : prefix + "console";
     }

@@ -4,6 +4,7 @@ using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using Ciba.Web.Accounts;
 using Ciba.Web.Organizations;
+using Ciba.Web.Security;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,6 +16,7 @@ namespace Ciba.Web.Consent;
 /// </summary>
 [Route("t/{org}/oauth2/ciba_authorize")]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[FormBodyLimit]
 public sealed class ConsentController(IMediator mediator) : Controller
 {
     public const string Approved = "approved";

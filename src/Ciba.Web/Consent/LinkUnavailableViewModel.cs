@@ -26,6 +26,12 @@ public sealed class LinkUnavailableViewModel
             Message = "Someone already approved or denied this sign-in request, so the link cannot be used again. "
                 + "If you still want to sign in, start again on your TV or other device.",
         },
+        ErrorCodes.AccountLocked => new()
+        {
+            StatusCode = StatusCodes.Status403Forbidden,
+            Title = "Your account cannot approve requests",
+            Message = "Your account is locked. Ask your organization's administrator for help.",
+        },
         _ => new()
         {
             StatusCode = StatusCodes.Status404NotFound,

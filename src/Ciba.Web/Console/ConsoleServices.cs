@@ -14,7 +14,10 @@ public static class ConsoleServices
                 .RequireAuthenticatedUser()
                 .AddRequirements(new ConsoleAdministratorRequirement()));
         services.AddSingleton<IAuthorizationHandler, ConsoleAdministratorHandler>();
-        services.AddOptions<SystemAdministratorOptions>().BindConfiguration(SystemAdministratorOptions.SectionName);
+        services.AddOptions<SystemAdministratorOptions>()
+            .BindConfiguration(SystemAdministratorOptions.SectionName)
+            .Validate(options => !options.Validate().Any(), "Ciba:SystemAdministrators takes user ids (GUIDs) or 'org/*' entries, not user names.")
+            .ValidateOnStart();
         services.Configure<RazorViewEngineOptions>(options =>
         {
             options.AreaViewLocationFormats.Insert(0, "/Views/{2}/{1}/{0}.cshtml");

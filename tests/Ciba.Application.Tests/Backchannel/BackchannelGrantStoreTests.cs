@@ -80,8 +80,8 @@ public class BackchannelGrantStoreTests(ApplicationFixture fixture) : IClassFixt
     [Fact]
     public async Task Find_WithUnknownClientOrOrganization_ReturnsNothing()
     {
-        Assert.Equal((null, null), await FindAsync("nobody", Hash));
-        Assert.Equal((null, null), await fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelGrantStore>().FindAsync(Guid.NewGuid(), "kiosk", Hash, default)));
+        Assert.Equal(new BackchannelGrantLookup(null, null), await FindAsync("nobody", Hash));
+        Assert.Equal(new BackchannelGrantLookup(null, null), await fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelGrantStore>().FindAsync(Guid.NewGuid(), "kiosk", Hash, default)));
     }
 
     [Theory]
@@ -166,6 +166,6 @@ public class BackchannelGrantStoreTests(ApplicationFixture fixture) : IClassFixt
         return await command.ExecuteScalarAsync();
     }
 
-    private Task<(ClientApplication? Client, BackchannelAuthenticationRequest? Request)> FindAsync(string clientId, byte[] hash) =>
+    private Task<BackchannelGrantLookup> FindAsync(string clientId, byte[] hash) =>
         fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelGrantStore>().FindAsync(_organization.Id, clientId, hash, default));
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using Ciba.Application.Common.Results;
 using FluentValidation;
 using MediatR;
@@ -5,7 +7,8 @@ using MediatR;
 namespace Ciba.Application.Accounts.SignIn;
 
 /// <summary>A person signs in to an organization with a username or email and a password.</summary>
-public sealed record SignInCommand(Guid OrganizationId, string? Login, string? Password) : IRequest<Result>
+/// <param name="ClientAddress">Where the attempt comes from (after the trusted proxies), for the throttle.</param>
+public sealed record SignInCommand(Guid OrganizationId, string? Login, string? Password, IPAddress? ClientAddress = null) : IRequest<Result>
 {
     public override string ToString() => $"SignInCommand {{ OrganizationId = {OrganizationId} }}";
 }
@@ -19,22 +22,41 @@ internal sealed class SignInCommandValidator : AbstractValidator<SignInCommand>
     }
 }
 
-internal sealed class SignInCommandHandler(IAccountSignIn signIn) : IRequestHandler<SignInCommand, Result>
+/// <summary>
+/// Throttles first (per login and address, ADR 0012), then checks the password: the same answer
+/// for an unknown login, a wrong password and a locked account.
+/// </summary>
+internal sealed class SignInCommandHandler(IAccountSignIn signIn, ISignInThrottle throttle, TimeProvider time) : IRequestHandler<SignInCommand, Result>
 {
     public async Task<Result> Handle(SignInCommand request, CancellationToken cancellationToken)
     {
-        var outcome = await signIn.PasswordSignInAsync(request.OrganizationId, request.Login!.Trim(), request.Password!, cancellationToken);
-        return outcome switch
+        var login = request.Login!.Trim();
+        var loginKey = SignInBackoff.LoginKey(login);
+        var addressKey = SignInBackoff.AddressKey(request.ClientAddress);
+        var wait = await throttle.TryBeginAttemptAsync(request.OrganizationId, loginKey, addressKey, time.GetUtcNow(), cancellationToken);
+        if (wait is { } left)
         {
-            SignInOutcome.SignedIn => Result.Success,
-            SignInOutcome.LockedOut => new Error(SignInErrors.LockedOut, "Too many failed attempts. Try again in 15 minutes."),
-            _ => new Error(SignInErrors.InvalidCredentials, "The username or password is not right."),
-        };
+            var seconds = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
+            return new Error(
+                SignInErrors.TryLater,
+                string.Create(CultureInfo.InvariantCulture, $"Too many attempts. Wait {seconds} {(seconds == 1 ? "second" : "seconds")}, then try again."));
+        }
+
+        var outcome = await signIn.PasswordSignInAsync(request.OrganizationId, login, request.Password!, cancellationToken);
+        if (outcome != SignInOutcome.SignedIn)
+        {
+            return new Error(SignInErrors.InvalidCredentials, "The username or password is not right.");
+        }
+
+        await throttle.ClearAsync(request.OrganizationId, loginKey, addressKey, cancellationToken);
+        return Result.Success;
     }
 }
 
 public static class SignInErrors
 {
     public const string InvalidCredentials = "invalid_credentials";
-    public const string LockedOut = "locked_out";
+
+    /// <summary>Too many attempts for this login from this address: the wait is not over.</summary>
+    public const string TryLater = "try_later";
 }

@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using MediatR;
 
@@ -9,13 +10,22 @@ namespace Ciba.Application.Backchannel.Decide;
 public sealed record ApproveBackchannelRequestCommand(Guid OrganizationId, string LinkKey, Guid UserId, DateTimeOffset AuthenticatedAt)
     : IRequest<Result>;
 
-internal sealed class ApproveBackchannelRequestHandler(BackchannelDecisions decisions, TimeProvider time)
+internal sealed class ApproveBackchannelRequestHandler(BackchannelDecisions decisions, IUserDirectory users, TimeProvider time)
     : IRequestHandler<ApproveBackchannelRequestCommand, Result>
 {
-    public Task<Result> Handle(ApproveBackchannelRequestCommand request, CancellationToken cancellationToken) =>
-        decisions.DecideAsync(
+    public async Task<Result> Handle(ApproveBackchannelRequestCommand request, CancellationToken cancellationToken)
+    {
+        // A session may outlive a lock by up to a minute (ADR 0012); the approval itself checks.
+        var user = await users.FindByIdAsync(request.OrganizationId, request.UserId, cancellationToken);
+        if (user is null || user.IsLockedAt(time.GetUtcNow()))
+        {
+            return new Error(ErrorCodes.AccountLocked, "The account is locked.");
+        }
+
+        return await decisions.DecideAsync(
             request.OrganizationId,
             request.LinkKey,
             authRequest => authRequest.Approve(request.UserId, request.AuthenticatedAt, time.GetUtcNow()),
             cancellationToken);
+    }
 }

@@ -74,7 +74,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             user = hinted.Value;
         }
 
-        if (user is null)
+        if (user is null || user.IsLockedAt(time.GetUtcNow()))
         {
             return UnknownUser;
         }

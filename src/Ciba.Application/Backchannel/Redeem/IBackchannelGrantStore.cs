@@ -11,10 +11,10 @@ public interface IBackchannelGrantStore
 {
     /// <summary>
     /// The organization's application with <paramref name="clientId"/> and the auth request with
-    /// <paramref name="authReqIdHash"/>, whichever client it was issued to; the request is null when
-    /// there is no application.
+    /// <paramref name="authReqIdHash"/>, whichever client it was issued to (with its user's lockout
+    /// end, read in the same query); the request is null when there is no application.
     /// </summary>
-    Task<(ClientApplication? Client, BackchannelAuthenticationRequest? Request)> FindAsync(
+    Task<BackchannelGrantLookup> FindAsync(
         Guid organizationId, string clientId, byte[] authReqIdHash, CancellationToken cancellationToken);
 
     /// <summary>
@@ -25,4 +25,15 @@ public interface IBackchannelGrantStore
 
     /// <summary>Reads the request again after a lost <see cref="TrySavePollAsync"/>.</summary>
     Task ReloadAsync(BackchannelAuthenticationRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>What a poll reads in its one query.</summary>
+/// <param name="UserLockoutEnd">Until when the request's user is locked (docs/decisions/0012-sessions-and-sign-in-throttling.md).</param>
+public sealed record BackchannelGrantLookup(ClientApplication? Client, BackchannelAuthenticationRequest? Request, DateTimeOffset? UserLockoutEnd = null)
+{
+    public void Deconstruct(out ClientApplication? client, out BackchannelAuthenticationRequest? request)
+    {
+        client = Client;
+        request = Request;
+    }
 }

@@ -36,7 +36,8 @@ internal sealed class RedeemBackchannelGrantHandler(
         }
 
         var hash = SecretHashing.HashToken(request.AuthReqId ?? string.Empty);
-        var (application, authRequest) = await store.FindAsync(request.Organization.Id, request.Credentials.ClientId!, hash, cancellationToken);
+        var found = await store.FindAsync(request.Organization.Id, request.Credentials.ClientId!, hash, cancellationToken);
+        var (application, authRequest) = found;
         var authenticated = ClientSecretVerification.Verify(request.Credentials, application);
         if (!authenticated.IsSuccess)
         {
@@ -60,6 +61,12 @@ internal sealed class RedeemBackchannelGrantHandler(
         if (authRequest is null || authRequest.ApplicationId != client.Id || authRequest.OrganizationId != request.Organization.Id)
         {
             return InvalidGrant;
+        }
+
+        // A person an administrator locked gets no tokens, even for a request approved before (ADR 0012).
+        if (found.UserLockoutEnd is { } lockoutEnd && lockoutEnd > time.GetUtcNow())
+        {
+            return new Error(OAuthErrorCodes.AccessDenied, "The user's account is locked.");
         }
 
         for (var attempt = 1; ; attempt++)

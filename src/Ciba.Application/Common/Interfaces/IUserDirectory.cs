@@ -10,10 +10,16 @@ public interface IUserDirectory
 }
 
 /// <summary>What the protocol needs to know about a person.</summary>
+/// <param name="LockoutEnd">Until when an administrator has locked the account (docs/decisions/0012-sessions-and-sign-in-throttling.md).</param>
 public sealed record UserContact(
     Guid Id,
     string UserName,
     string? DisplayName,
     string? Email,
     bool EmailVerified,
-    string? MobileNumber);
+    string? MobileNumber,
+    DateTimeOffset? LockoutEnd = null)
+{
+    /// <summary>A locked person gets no requests, cannot approve, and their tokens stop working.</summary>
+    public bool IsLockedAt(DateTimeOffset now) => LockoutEnd is { } end && end > now;
+}

@@ -16,4 +16,7 @@ public static class ErrorCodes
 
     /// <summary>The signed-in person is not the one the auth request names.</summary>
     public const string WrongUser = "wrong_user";
+
+    /// <summary>The signed-in person's account is locked (or gone) and may not approve.</summary>
+    public const string AccountLocked = "account_locked";
 }

@@ -2,8 +2,10 @@ namespace Ciba.Application.Console.Organizations;
 
 /// <summary>
 /// Who may create organizations from the console, bound from <c>Ciba:SystemAdministrators</c>:
-/// entries <c>org/username</c> name one administrator; <c>org/*</c> names every administrator of
-/// that organization. Nobody, unless configured.
+/// an entry is a user id (a GUID, shown on the user's page in the console), which nobody can
+/// rename; <c>org/*</c> names every administrator of that organization (for development: any of
+/// its administrators can make more). Nobody, unless configured. User names are not accepted,
+/// since an organization's own administrators can change them (issue 9 item 7).
 /// </summary>
 public sealed class SystemAdministratorOptions
 {
@@ -11,8 +13,14 @@ public sealed class SystemAdministratorOptions
 
     public IList<string> SystemAdministrators { get; } = [];
 
-    public bool Includes(string organizationHandle, string userName) =>
+    public bool Includes(string organizationHandle, Guid userId) =>
         SystemAdministrators.Any(entry =>
             string.Equals(entry, $"{organizationHandle}/*", StringComparison.Ordinal)
-            || string.Equals(entry, $"{organizationHandle}/{userName}", StringComparison.OrdinalIgnoreCase));
+            || (Guid.TryParse(entry, out var id) && id == userId));
+
+    /// <summary>Entries that are neither a user id nor <c>org/*</c>, with what to write instead.</summary>
+    public IEnumerable<string> Validate() =>
+        SystemAdministrators
+            .Where(entry => !Guid.TryParse(entry, out _) && !(entry.EndsWith("/*", StringComparison.Ordinal) && entry.Length > 2 && !entry[..^2].Contains('/', StringComparison.Ordinal)))
+            .Select(entry => $"Ciba:SystemAdministrators entry '{entry}' is neither a user id (a GUID, shown on the user's page in the console) nor 'org/*'; user names are not accepted.");
 }

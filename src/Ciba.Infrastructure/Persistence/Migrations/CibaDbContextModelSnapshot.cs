@@ -434,6 +434,34 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Ciba.Infrastructure.Identity.SignInThrottleEntry", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("LoginKey")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("AddressKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "LoginKey", "AddressKey");
+
+                    b.HasIndex("LastAttemptAt");
+
+                    b.ToTable("SignInThrottles", (string)null);
+                });
+
             modelBuilder.Entity("Ciba.Infrastructure.Tokens.SigningKey", b =>
                 {
                     b.Property<string>("KeyId")
@@ -680,6 +708,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                 });
 
             modelBuilder.Entity("Ciba.Infrastructure.Identity.CibaUser", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Infrastructure.Identity.SignInThrottleEntry", b =>
                 {
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()

@@ -15,7 +15,7 @@ public sealed class OrganizationsController(IMediator mediator, IOptions<SystemA
     public override void OnActionExecuting(ActionExecutingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!systemAdministrators.Value.Includes(Organization.Handle, Administrator.UserName))
+        if (!systemAdministrators.Value.Includes(Organization.Handle, Administrator.UserId))
         {
             context.Result = Forbid();
         }
