@@ -12,13 +12,14 @@ public static class DependencyInjection
 {
     /// <summary>
     /// MediatR 5.1.0 is wired by hand (docs/decisions/0001-mediatr-5.md): a <see cref="ServiceFactory"/>
-    /// over the container, every handler of this assembly, and the validation behaviour.
+    /// over the container, every handler of this assembly, the retry of idempotent reads and the validation behaviour.
     /// </summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         var assembly = Assembly.GetExecutingAssembly();
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotentReadBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
         services.AddSingleton<CibaMetrics>();

@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddDbContextPool<CibaDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(provider.GetRequiredService<OutboxWakeInterceptor>()));
+        services.AddSingleton<IDatabaseFailures, TransientDatabaseFailures>();
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());
         services.AddScoped<IBackchannelGrantStore, BackchannelGrantStore>();
         services.AddScoped<IBackchannelInitiationStore, BackchannelInitiationStore>();

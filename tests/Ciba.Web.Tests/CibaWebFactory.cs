@@ -29,15 +29,20 @@ public class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await PostgresServer.CreateDatabaseAsync("web");
+        ConnectionString = await CreateDatabaseAsync();
         _ = Server; // Starts the host: migrations and seeding run now.
     }
 
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await PostgresServer.DropDatabaseAsync(ConnectionString);
+        await DropDatabaseAsync();
     }
+
+    /// <summary>The empty database the host runs on: by default a fresh one on the suite's shared server.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => PostgresServer.CreateDatabaseAsync("web");
+
+    protected virtual Task DropDatabaseAsync() => PostgresServer.DropDatabaseAsync(ConnectionString);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

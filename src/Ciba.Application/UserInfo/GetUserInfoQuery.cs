@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Behaviours;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Ciba.Application.UserInfo;
 
 /// <summary>The claims about the person behind a bearer access token (OpenID Connect Core §5.3).</summary>
-public sealed record GetUserInfoQuery(OrganizationSummary Organization, string? AccessToken) : IRequest<Result<UserInfoResponse>>;
+public sealed record GetUserInfoQuery(OrganizationSummary Organization, string? AccessToken) : IRequest<Result<UserInfoResponse>>, IIdempotentRead;
 
 /// <summary>The UserInfo response: <c>sub</c> plus the claims the granted scopes release (OpenID Connect Core §5.4).</summary>
 public sealed record UserInfoResponse(

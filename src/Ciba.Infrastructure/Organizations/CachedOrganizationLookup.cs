@@ -11,7 +11,7 @@ namespace Ciba.Infrastructure.Organizations;
 /// Organization handles are immutable, so a found organization is cached for a while; an unknown
 /// handle is cached briefly so a newly created organization shows up within seconds on every node.
 /// </summary>
-public sealed class CachedOrganizationLookup(IServiceScopeFactory scopes, IMemoryCache cache) : IOrganizationLookup
+public sealed class CachedOrganizationLookup(IServiceScopeFactory scopes, IMemoryCache cache, IDatabaseFailures failures) : IOrganizationLookup
 {
     private static readonly TimeSpan FoundLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MissingLifetime = TimeSpan.FromSeconds(2);
@@ -31,10 +31,10 @@ public sealed class CachedOrganizationLookup(IServiceScopeFactory scopes, IMemor
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
-        var found = await db.Organizations.AsNoTracking()
+        var found = await failures.RetryReadOnceAsync(() => db.Organizations.AsNoTracking()
             .Where(o => o.Handle == handle)
             .Select(o => new OrganizationSummary(o.Id, o.Handle, o.Name))
-            .SingleOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken));
         cache.Set(key, found, found is null ? MissingLifetime : FoundLifetime);
         return found;
     }

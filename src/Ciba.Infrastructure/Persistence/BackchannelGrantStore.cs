@@ -1,4 +1,5 @@
 using Ciba.Application.Backchannel.Redeem;
+using Ciba.Application.Common.Interfaces;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Backchannel;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ namespace Ciba.Infrastructure.Persistence;
 /// Polls that only record their timing commit with <c>synchronous_commit = off</c>, set for that
 /// transaction alone in the same round trip; a redemption commits durably.
 /// </summary>
-internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource dataSource) : IBackchannelGrantStore
+internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource dataSource, IDatabaseFailures failures) : IBackchannelGrantStore
 {
     private const string VersionProperty = "Version";
 
@@ -29,7 +30,8 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource d
     public async Task<BackchannelGrantLookup> FindAsync(
         Guid organizationId, string clientId, byte[] authReqIdHash, CancellationToken cancellationToken)
     {
-        var found = await (
+        // The read is idempotent: retried once after a transient failure (issue 10 item 4).
+        var found = await failures.RetryReadOnceAsync(() => (
                 from application in db.Applications
                 where application.OrganizationId == organizationId && application.ClientId == clientId
                 from request in db.BackchannelRequests.Where(r => r.AuthReqIdHash == authReqIdHash).DefaultIfEmpty()
@@ -39,7 +41,7 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource d
                     request,
                     lockoutEnd = db.Users.Where(u => request != null && u.Id == request.UserId).Select(u => u.LockoutEnd).FirstOrDefault(),
                 })
-            .SingleOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken));
         return new BackchannelGrantLookup(found?.application, found?.request, found?.lockoutEnd);
     }
 

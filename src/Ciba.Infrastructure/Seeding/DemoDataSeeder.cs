@@ -11,7 +11,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Ciba.Infrastructure.Seeding;
 
-/// <summary>Creates the demo organization, its users, applications and providers; running it again changes nothing.</summary>
+/// <summary>
+/// Creates the demo organization, its users, applications and providers; running it again changes
+/// nothing. Nodes that start together take turns: the seed runs under a PostgreSQL advisory lock.
+/// </summary>
 public sealed partial class DemoDataSeeder(
     CibaDbContext db,
     UserManager<CibaUser> users,
@@ -20,7 +23,31 @@ public sealed partial class DemoDataSeeder(
     TimeProvider time,
     ILogger<DemoDataSeeder> logger)
 {
+    /// <summary>The advisory lock key of the demo seed (any fixed number no other lock uses).</summary>
+    private const long SeedLockKey = 0x43_69_62_61_53_65_65_64; // "CibaSeed"
+
     public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLockKey})", cancellationToken);
+            try
+            {
+                await SeedLockedAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task SeedLockedAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Handle == DemoData.OrganizationHandle, cancellationToken);

@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Interfaces;
 using Ciba.Web.Accounts;
 using Ciba.Web.Organizations;
 using Ciba.Web.Protocol;
@@ -8,8 +9,9 @@ namespace Ciba.Web.Errors;
 
 /// <summary>
 /// The error pages (<see cref="ErrorPages"/>): an unhandled exception or an empty error answer,
-/// in words, with who is signed in and a way to sign out and use another account. Protocol
-/// endpoints answer <c>server_error</c> as JSON. Opened directly, these addresses are a 404 page.
+/// in words, with who is signed in and a way to sign out and use another account; a database
+/// outage is the 503 "Ciba is busy right now" page with <c>Retry-After</c>. Protocol endpoints
+/// answer OAuth JSON (<c>server_error</c>, or <c>temporarily_unavailable</c> in an outage). Opened directly, these addresses are a 404 page.
 /// Never a stack trace.
 /// </summary>
 [ApiExplorerSettings(IgnoreApi = true)]
@@ -25,10 +27,17 @@ public sealed class ErrorController : Controller
             return Page(StatusCodes.Status404NotFound, returnUrl: null);
         }
 
+        var failures = HttpContext.RequestServices.GetRequiredService<IDatabaseFailures>();
         if (ErrorPages.IsProtocolEndpoint(failure.Path))
         {
             Response.Headers.CacheControl = "no-store";
-            return OAuthErrorResults.ServerError();
+            return OAuthErrorResults.ForException(failure.Error, failures);
+        }
+
+        if (failures.IsTransient(failure.Error))
+        {
+            Response.Headers.RetryAfter = OAuthErrorResults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page(StatusCodes.Status503ServiceUnavailable, failure.Path);
         }
 
         var status = Response.StatusCode is >= 400 and <= 599 ? Response.StatusCode : StatusCodes.Status500InternalServerError;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -9,8 +10,9 @@ namespace Ciba.Web.Protocol;
 /// <summary>
 /// The one place an OAuth error becomes an HTTP response (RFC 6749 §5.2, CIBA Core §11, §13, RFC 6750 §3):
 /// 400, except <c>invalid_client</c> and <c>invalid_token</c> (401), <c>access_denied</c> at the
-/// backchannel endpoint (403; at the token endpoint it is a 400 like every grant error) and
-/// <c>server_error</c> (500); a JSON body with only <c>error</c> and <c>error_description</c>; never cached.
+/// backchannel endpoint (403; at the token endpoint it is a 400 like every grant error),
+/// <c>server_error</c> (500) and <c>temporarily_unavailable</c> (503 with <c>Retry-After</c>, for a
+/// database outage); a JSON body with only <c>error</c> and <c>error_description</c>; never cached.
 /// </summary>
 public enum OAuthEndpoint
 {
@@ -36,9 +38,25 @@ public static class OAuthErrorResults
         return new OAuthErrorResult(status, error.Code, SafeDescription(error.Description), challenge);
     }
 
+    /// <summary>Seconds a client is asked to wait (<c>Retry-After</c>) when the database is briefly unavailable.</summary>
+    public const int RetryAfterSeconds = 5;
+
     /// <summary>An unexpected failure on any protocol endpoint (RFC 6749 §5.2 <c>server_error</c>).</summary>
     public static IActionResult ServerError() =>
         For(new Error(OAuthErrorCodes.ServerError, "The server could not answer the request."), OAuthEndpoint.Token);
+
+    /// <summary>
+    /// An exception on a protocol endpoint: a transient database failure is
+    /// <c>temporarily_unavailable</c> (503, <c>Retry-After</c>), so clients keep polling through a
+    /// restart; anything else is <c>server_error</c>.
+    /// </summary>
+    public static IActionResult ForException(Exception exception, IDatabaseFailures failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        return failures.IsTransient(exception)
+            ? For(new Error(OAuthErrorCodes.TemporarilyUnavailable, "The service is briefly unavailable; retry after the Retry-After delay."), OAuthEndpoint.Token)
+            : ServerError();
+    }
 
     public static int StatusFor(string code, OAuthEndpoint endpoint) => code switch
     {
@@ -47,6 +65,7 @@ public static class OAuthErrorResults
         // CIBA Core §13 (backchannel endpoint): 403. CIBA Core §11 (token endpoint): 400.
         OAuthErrorCodes.AccessDenied when endpoint == OAuthEndpoint.Backchannel => StatusCodes.Status403Forbidden,
         OAuthErrorCodes.ServerError => StatusCodes.Status500InternalServerError,
+        OAuthErrorCodes.TemporarilyUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -76,6 +95,11 @@ public static class OAuthErrorResults
             if (challenge is not null)
             {
                 response.Headers[HeaderNames.WWWAuthenticate] = challenge;
+            }
+
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             response.ContentType = "application/json";

@@ -1,9 +1,13 @@
+using Ciba.Application.Common.Interfaces;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Ciba.Web.Protocol;
 
-/// <summary>An unexpected failure on a protocol endpoint is answered <c>server_error</c> (RFC 6749 §5.2), never a stack trace or ProblemDetails.</summary>
+/// <summary>
+/// An unexpected failure on a protocol endpoint is answered <c>server_error</c> (RFC 6749 §5.2), a
+/// database outage <c>temporarily_unavailable</c> (503, <c>Retry-After</c>), never a stack trace or ProblemDetails.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class OAuthExceptionFilterAttribute : ExceptionFilterAttribute
 {
@@ -17,7 +21,7 @@ public sealed class OAuthExceptionFilterAttribute : ExceptionFilterAttribute
 
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILogger<OAuthExceptionFilterAttribute>>();
         ProtocolLog.EndpointFailed(logger, context.Exception);
-        context.Result = OAuthErrorResults.ServerError();
+        context.Result = OAuthErrorResults.ForException(context.Exception, context.HttpContext.RequestServices.GetRequiredService<IDatabaseFailures>());
         context.ExceptionHandled = true;
     }
 }

@@ -14,8 +14,9 @@ namespace Ciba.Application.Backchannel.Redeem;
 /// <summary>
 /// One poll in two round trips: the client and the auth request (by the hash of
 /// <c>auth_req_id</c>) in one lookup, the aggregate's state machine, and at most one conditional
-/// write. The row version makes concurrent polls of one request serialize: the loser reloads and
-/// polls again, so tokens are issued once.
+/// write. The row version makes concurrent polls of one request serialize: a waiting poll that
+/// loses is answered <c>slow_down</c>; a redemption that loses reloads and polls again, so tokens
+/// are issued once.
 /// </summary>
 internal sealed class RedeemBackchannelGrantHandler(
     IBackchannelGrantStore store,
@@ -25,6 +26,8 @@ internal sealed class RedeemBackchannelGrantHandler(
     : IRequestHandler<RedeemBackchannelGrantCommand, Result<TokenResponse>>
 {
     private const int MaxAttempts = 5;
+
+    private static readonly Error SlowDown = new(OAuthErrorCodes.SlowDown, "Polled sooner than the interval; the interval is now longer by 5 seconds.");
 
     private static readonly Error InvalidGrant = new(OAuthErrorCodes.InvalidGrant, "The auth_req_id is unknown, was issued to another client, or was already used.");
 
@@ -89,9 +92,12 @@ internal sealed class RedeemBackchannelGrantHandler(
 
             if (!await store.TrySavePollAsync(authRequest, durable: outcome == PollOutcome.Redeemed, cancellationToken))
             {
-                if (attempt == MaxAttempts)
+                // Another poll or a decision changed the request since it was read. A poll that only
+                // waits lost to one sent at the same moment: it polled too fast (CIBA Core §11 slow_down).
+                // A redemption reads the request again, so tokens are issued once.
+                if (outcome != PollOutcome.Redeemed || attempt == MaxAttempts)
                 {
-                    throw new InvalidOperationException($"The auth request changed under {MaxAttempts} polls in a row.");
+                    return SlowDown;
                 }
 
                 await store.ReloadAsync(authRequest, cancellationToken);
@@ -100,7 +106,7 @@ internal sealed class RedeemBackchannelGrantHandler(
 
             return outcome switch
             {
-                PollOutcome.SlowDown => new Error(OAuthErrorCodes.SlowDown, "Polled sooner than the interval; the interval is now longer by 5 seconds."),
+                PollOutcome.SlowDown => SlowDown,
                 PollOutcome.Pending => new Error(OAuthErrorCodes.AuthorizationPending, "The user has not decided yet."),
                 _ => new TokenResponse(tokens!.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, authRequest.Scope),
             };

@@ -20,4 +20,7 @@ public static class OAuthErrorCodes
     public const string InvalidUserCode = "invalid_user_code";
     public const string InvalidToken = "invalid_token";
     public const string ServerError = "server_error";
+
+    /// <summary>RFC 6749 §4.1.2.1: the server is briefly unable to answer (a database outage); answered 503 with Retry-After.</summary>
+    public const string TemporarilyUnavailable = "temporarily_unavailable";
 }
