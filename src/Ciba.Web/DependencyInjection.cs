@@ -15,7 +15,11 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
-        services.AddControllersWithViews(options => options.Filters.Add<Errors.StaleFormFilter>());
+        services.AddControllersWithViews(options =>
+        {
+            options.Filters.Add<Errors.StaleFormFilter>();
+            options.Filters.Add<Forms.ControlCharacterFilter>();
+        });
         services.AddHttpContextAccessor();
         services.AddAuthorization();
         services.AddConsole();

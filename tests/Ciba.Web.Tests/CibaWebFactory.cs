@@ -20,14 +20,14 @@ public class CibaWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public CibaWebFactory() => ClientOptions.BaseAddress = new Uri(ClientBaseAddress);
 
-    public string ConnectionString { get; private set; } = string.Empty;
+    public string ConnectionString { get; protected set; } = string.Empty;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>Whether the hosted outbox dispatcher runs (it sends, and so clears, outbox content).</summary>
     protected virtual bool DispatcherEnabled => true;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await CreateDatabaseAsync();
         _ = Server; // Starts the host: migrations and seeding run now.

@@ -12,7 +12,11 @@ public sealed class BackchannelAuthenticationRequest
     /// <summary>CIBA Core §11: on <c>slow_down</c> the interval grows by at least 5 seconds.</summary>
     public const int SlowDownIncrementSeconds = 5;
 
-    public const int MaxBindingMessageLength = 64;
+    /// <summary>product.md §3: up to 64 user-perceived characters (text elements).</summary>
+    public const int MaxBindingMessageTextElements = 64;
+
+    /// <summary>The stored length cap: 256 UTF-8 bytes, so at most 256 UTF-16 units or code points.</summary>
+    public const int MaxBindingMessageBytes = 256;
 
     private BackchannelAuthenticationRequest()
     {
@@ -78,7 +82,7 @@ public sealed class BackchannelAuthenticationRequest
         ArgumentException.ThrowIfNullOrWhiteSpace(scope);
         ArgumentOutOfRangeException.ThrowIfLessThan(expiresInSeconds, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(intervalSeconds, 1);
-        if (bindingMessage?.Length > MaxBindingMessageLength)
+        if (bindingMessage is not null && System.Text.Encoding.UTF8.GetByteCount(bindingMessage) > MaxBindingMessageBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(bindingMessage));
         }
@@ -156,7 +160,7 @@ public sealed class BackchannelAuthenticationRequest
             return PollOutcome.Denied;
         }
 
-        var tooSoon = LastPolledAt is { } last && now - last < TimeSpan.FromSeconds(IntervalSeconds);
+        var tooSoon = LastPolledAt is { } last && now - last < MinimumPollGap(IntervalSeconds);
         LastPolledAt = now;
         if (tooSoon)
         {
@@ -172,6 +176,18 @@ public sealed class BackchannelAuthenticationRequest
         Status = BackchannelRequestStatus.Redeemed;
         RedeemedAt = now;
         return PollOutcome.Redeemed;
+    }
+
+    /// <summary>
+    /// CIBA Core §7.3, §11: a client waits <c>interval</c> between polls, but arrival times jitter.
+    /// A poll is too soon only when it comes more than the jitter tolerance early: 20 % of the
+    /// interval, at most 1 second (ADR 0007).
+    /// </summary>
+    public static TimeSpan MinimumPollGap(int intervalSeconds)
+    {
+        var interval = TimeSpan.FromSeconds(intervalSeconds);
+        var tolerance = TimeSpan.FromTicks(Math.Min(interval.Ticks / 5, TimeSpan.TicksPerSecond));
+        return interval - tolerance;
     }
 
     private DecisionOutcome? CheckDecision(Guid userId, DateTimeOffset now)

@@ -6,9 +6,10 @@ namespace Ciba.Infrastructure.Persistence;
 /// <summary>
 /// The one Npgsql data source of the process. EF Core opens and closes a pooled connection for each
 /// query, so the defaults matter on the hot paths: no <c>DISCARD ALL</c> when a connection returns
-/// to the pool (Ciba sets no session state), and automatic preparation of the statements that
-/// repeat, so PostgreSQL parses and plans them once per connection. A connection string that sets
-/// either option keeps its own value.
+/// to the pool (Ciba sets no session state), and no automatic statement preparation
+/// (<c>Max Auto Prepare=0</c>): a statement that fails while being auto-prepared can leave a pooled
+/// connection out of step with the server, so the next request on it fails (npgsql/npgsql#6391;
+/// issue 9 item 3; ADR 0020). A connection string that sets either option keeps its own value.
 /// </summary>
 public static class CibaDataSource
 {
@@ -23,8 +24,7 @@ public static class CibaDataSource
 
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 0;
         }
 
         return builder.Build();

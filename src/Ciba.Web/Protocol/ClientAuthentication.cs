@@ -1,6 +1,7 @@
 using System.Text;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
@@ -26,14 +27,27 @@ public static class ClientAuthentication
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(form);
         var (credentials, error) = Read(request, form);
-        var basicAttempted = credentials?.Method == ClientAuthenticationMethod.ClientSecretBasic;
+        var challenge = ShouldChallenge(request, credentials);
         if (error is not null)
         {
-            return (null, new ProtocolFailure(error, basicAttempted));
+            return (null, new ProtocolFailure(error, challenge));
         }
 
         var result = await mediator.Send(new AuthenticateClientQuery(organization.Id, credentials!), cancellationToken);
-        return result.IsSuccess ? (result.Value, null) : (null, new ProtocolFailure(result.Error, basicAttempted));
+        return result.IsSuccess ? (result.Value, null) : (null, new ProtocolFailure(result.Error, challenge));
+    }
+
+    /// <summary>
+    /// Whether an <c>invalid_client</c> answer carries <c>WWW-Authenticate: Basic</c>. RFC 6749 §5.2
+    /// requires it whenever the client tried the Authorization header (Basic, malformed Basic, Bearer,
+    /// Digest, anything); RFC 7235 §3.1 requires a challenge with every 401, so a client that sent no
+    /// credentials at all gets it too. Only a client that authenticated in the body
+    /// (<c>client_secret_post</c>) and sent no Authorization header gets none.
+    /// </summary>
+    public static bool ShouldChallenge(HttpRequest request, ClientCredentials? credentials)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.ContainsKey(HeaderNames.Authorization) || credentials?.Method != ClientAuthenticationMethod.ClientSecretPost;
     }
 
     public static (ClientCredentials? Credentials, Error? Error) Read(HttpRequest request, ProtocolForm form)
@@ -100,7 +114,11 @@ public static class ClientAuthentication
 
         var clientId = FormDecode(decoded[..colon]);
         var secret = FormDecode(decoded[(colon + 1)..]);
-        return clientId is null || secret is null ? failed : new ClientCredentials(ClientAuthenticationMethod.ClientSecretBasic, clientId, secret);
+
+        // A NUL or other control character, or a client id outside RFC 6749's syntax: invalid_client, no lookup.
+        return !ClientIdSyntax.IsValid(clientId) || secret is null || ControlCharacters.Contains(secret)
+            ? failed
+            : new ClientCredentials(ClientAuthenticationMethod.ClientSecretBasic, clientId, secret);
     }
 
     /// <summary>RFC 6749 §2.3.1: the id and secret are form-urlencoded before Base64.</summary>
@@ -117,8 +135,8 @@ public static class ClientAuthentication
     }
 }
 
-/// <summary>A failed protocol step: the error, and whether the client tried HTTP Basic.</summary>
-public sealed record ProtocolFailure(Error Error, bool BasicAttempted)
+/// <summary>A failed protocol step: the error, and whether an <c>invalid_client</c> answer carries a Basic challenge.</summary>
+public sealed record ProtocolFailure(Error Error, bool Challenge)
 {
-    public IActionResult ToResult(OAuthEndpoint endpoint) => OAuthErrorResults.For(Error, endpoint, BasicAttempted);
+    public IActionResult ToResult(OAuthEndpoint endpoint) => OAuthErrorResults.For(Error, endpoint, Challenge);
 }

@@ -24,15 +24,20 @@ public enum OAuthEndpoint
 public static class OAuthErrorResults
 {
     /// <param name="endpoint">Which endpoint answers: the status of <c>access_denied</c> depends on it.</param>
-    /// <param name="basicAttempted">The client tried HTTP Basic authentication (RFC 6749 §5.2: answer with a Basic challenge).</param>
-    public static IActionResult For(Error error, OAuthEndpoint endpoint, bool basicAttempted = false)
+    /// <param name="challengeClient">An <c>invalid_client</c> answer carries a Basic challenge (see <see cref="ClientAuthentication.ShouldChallenge"/>).</param>
+    /// <param name="tokenPresented">
+    /// The request carried a bearer token. RFC 6750 §3.1: a request without any authentication
+    /// information gets a bare <c>Bearer</c> challenge, without an error code.
+    /// </param>
+    public static IActionResult For(Error error, OAuthEndpoint endpoint, bool challengeClient = false, bool tokenPresented = true)
     {
         ArgumentNullException.ThrowIfNull(error);
         var status = StatusFor(error.Code, endpoint);
         string? challenge = error.Code switch
         {
-            OAuthErrorCodes.InvalidClient when basicAttempted => "Basic realm=\"ciba\"",
-            OAuthErrorCodes.InvalidToken => "Bearer error=\"invalid_token\"",
+            OAuthErrorCodes.InvalidClient when challengeClient => "Basic realm=\"ciba\"",
+            OAuthErrorCodes.InvalidToken when tokenPresented => "Bearer realm=\"ciba\", error=\"invalid_token\"",
+            OAuthErrorCodes.InvalidToken => "Bearer realm=\"ciba\"",
             _ => null,
         };
         return new OAuthErrorResult(status, error.Code, SafeDescription(error.Description), challenge);

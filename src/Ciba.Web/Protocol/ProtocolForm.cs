@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Microsoft.Net.Http.Headers;
 
@@ -7,13 +8,23 @@ namespace Ciba.Web.Protocol;
 
 /// <summary>
 /// The form parameters of a protocol request (RFC 6749 §3.2, CIBA Core §7.1), read defensively:
-/// <c>application/x-www-form-urlencoded</c> only, a small body, strict UTF-8, and no parameter
-/// twice (RFC 6749 §3.1). Anything else is <c>invalid_request</c>, never an exception.
+/// <c>application/x-www-form-urlencoded</c> only, a small body, strict UTF-8, no control
+/// characters (NUL, CR, LF, DEL, C1) in any name or value (the credentials and the binding message
+/// are refused by their own rules, with their own errors), and no parameter twice (RFC 6749 §3.1).
+/// Anything else, including a body the server cannot read (a malformed chunk, a body shorter than
+/// its Content-Length), is <c>invalid_request</c>, never an exception.
 /// </summary>
 public sealed class ProtocolForm
 {
     public const int MaxBodyBytes = 16 * 1024;
     public const int MaxValueLength = 8 * 1024;
+
+    /// <summary>
+    /// Parameters whose own rule refuses control characters with a more specific error, still
+    /// before any query: the client's credentials (<c>invalid_client</c>, RFC 6749 §5.2) and the
+    /// binding message (<c>invalid_binding_message</c>, CIBA Core §13).
+    /// </summary>
+    private static readonly HashSet<string> OwnControlCharacterCheck = new(StringComparer.Ordinal) { "client_id", "client_secret", "binding_message" };
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly Dictionary<string, string> _values;
@@ -39,10 +50,19 @@ public sealed class ProtocolForm
         try
         {
             var length = 0;
-            int read;
-            while (length <= MaxBodyBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), cancellationToken)) > 0)
+            try
             {
-                length += read;
+                int read;
+                while (length <= MaxBodyBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), cancellationToken)) > 0)
+                {
+                    length += read;
+                }
+            }
+            catch (Exception exception) when (exception is BadHttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                // Kestrel: a malformed chunk (an overflowing chunk size is an IOException), a body
+                // shorter than its Content-Length.
+                return (null, Invalid("The request body could not be read."));
             }
 
             if (length > MaxBodyBytes)
@@ -80,6 +100,11 @@ public sealed class ProtocolForm
             if (value.Length > MaxValueLength)
             {
                 return (null, Invalid("A parameter value is too long."));
+            }
+
+            if (ControlCharacters.Contains(name) || (!OwnControlCharacterCheck.Contains(name) && ControlCharacters.Contains(value)))
+            {
+                return (null, Invalid("A parameter contains a control character."));
             }
 
             if (!values.TryAdd(name, value))

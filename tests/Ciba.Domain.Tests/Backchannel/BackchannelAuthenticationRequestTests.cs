@@ -42,6 +42,55 @@ public class BackchannelAuthenticationRequestTests
         Assert.Equal(PollOutcome.Pending, request.Poll(Start.AddSeconds(2)));
     }
 
+    [Theory]
+    [InlineData(1, 800)]
+    [InlineData(2, 1600)]
+    [InlineData(2, 1999)]
+    [InlineData(5, 4000)]
+    [InlineData(30, 29000)]
+    public void Poll_WithinTheJitterToleranceOfTheInterval_ReturnsPending(int interval, int millisecondsAfter)
+    {
+        var request = NewRequest(interval: interval);
+        request.Poll(Start);
+
+        Assert.Equal(PollOutcome.Pending, request.Poll(Start.AddMilliseconds(millisecondsAfter)));
+        Assert.Equal(interval, request.IntervalSeconds);
+    }
+
+    [Theory]
+    [InlineData(1, 799)]
+    [InlineData(2, 1599)]
+    [InlineData(5, 3999)]
+    [InlineData(30, 28999)]
+    public void Poll_EarlierThanTheTolerance_ReturnsSlowDown(int interval, int millisecondsAfter)
+    {
+        var request = NewRequest(interval: interval);
+        request.Poll(Start);
+
+        Assert.Equal(PollOutcome.SlowDown, request.Poll(Start.AddMilliseconds(millisecondsAfter)));
+        Assert.Equal(interval + 5, request.IntervalSeconds);
+    }
+
+    [Fact]
+    public void Create_BindingMessageOf64EmojiWithin256Bytes_IsAccepted()
+    {
+        var message = string.Concat(Enumerable.Repeat("😀", 64));
+
+        var request = BackchannelAuthenticationRequest.Create(
+            Guid.NewGuid(), Guid.NewGuid(), UserId, new byte[32], new byte[32], "openid", message, NotificationChannels.External, 120, 2, Start);
+
+        Assert.Equal(message, request.BindingMessage);
+    }
+
+    [Fact]
+    public void Create_BindingMessageOver256Bytes_Throws()
+    {
+        var message = string.Concat(Enumerable.Repeat("😀", 65));
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => BackchannelAuthenticationRequest.Create(
+            Guid.NewGuid(), Guid.NewGuid(), UserId, new byte[32], new byte[32], "openid", message, NotificationChannels.External, 120, 2, Start));
+    }
+
     [Fact]
     public void Poll_WhenApproved_RedeemsOnce()
     {

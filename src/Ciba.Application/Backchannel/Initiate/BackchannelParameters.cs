@@ -13,13 +13,15 @@ public static class BackchannelParameters
     public const string ExternalChannel = "external";
 
     /// <summary>
-    /// A binding message is shown on the phone: up to 64 characters of printable text, no control,
-    /// format (other than the emoji joiner), private-use or unassigned characters, and no angle brackets.
+    /// A binding message is shown on the phone: up to 64 user-perceived characters (text elements,
+    /// so an emoji with its modifiers counts once) and at most 256 UTF-8 bytes, of printable text: no
+    /// control, format (other than the emoji joiner), private-use or unassigned characters, and no angle brackets.
     /// </summary>
     public static bool IsDisplayableBindingMessage(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Length > BackchannelAuthenticationRequest.MaxBindingMessageLength || string.IsNullOrWhiteSpace(message))
+        if (string.IsNullOrWhiteSpace(message)
+            || !HasValidLength(message))
         {
             return false;
         }
@@ -41,6 +43,18 @@ public static class BackchannelParameters
         }
 
         return true;
+    }
+
+    private static bool HasValidLength(string message)
+    {
+        // Bound the work before counting text elements: a UTF-16 unit is at least one UTF-8 byte.
+        if (message.Length > BackchannelAuthenticationRequest.MaxBindingMessageBytes)
+        {
+            return false;
+        }
+
+        return Encoding.UTF8.GetByteCount(message) <= BackchannelAuthenticationRequest.MaxBindingMessageBytes
+            && new StringInfo(message).LengthInTextElements <= BackchannelAuthenticationRequest.MaxBindingMessageTextElements;
     }
 
     /// <summary><c>requested_expiry</c> is a positive integer (CIBA Core §7.1); values beyond the range of int are capped.</summary>

@@ -32,7 +32,7 @@ internal sealed class InitiateBackchannelAuthenticationValidator : AbstractValid
         RuleFor(c => c.Request.BindingMessage!)
             .Must(BackchannelParameters.IsDisplayableBindingMessage)
             .When(c => !string.IsNullOrEmpty(c.Request.BindingMessage))
-            .WithProtocolError(OAuthErrorCodes.InvalidBindingMessage, "The binding_message must be 1 to 64 printable characters without angle brackets.");
+            .WithProtocolError(OAuthErrorCodes.InvalidBindingMessage, "The binding_message must be 1 to 64 printable characters (at most 256 bytes) without angle brackets.");
 
         RuleFor(c => c.Request.RequestedExpiry!)
             .Must(value => BackchannelParameters.TryParseRequestedExpiry(value, out _))

@@ -1,4 +1,5 @@
 using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
 using Ciba.Domain.Applications;
@@ -34,14 +35,15 @@ internal static class ClientSecretVerification
 {
     public static readonly Error InvalidClient = new(OAuthErrorCodes.InvalidClient, "Client authentication failed.");
 
-    private const int MaxClientIdLength = 100;
-
-    /// <summary>Whether the credentials are worth looking up: a method, a client id and a secret.</summary>
+    /// <summary>
+    /// Whether the credentials are worth looking up: a method, a client id of valid syntax and a
+    /// secret. Checked before any query, so a NUL or other odd byte never reaches PostgreSQL.
+    /// </summary>
     public static bool IsComplete(ClientCredentials credentials) =>
         credentials.Method != ClientAuthenticationMethod.None
-        && !string.IsNullOrEmpty(credentials.ClientId)
+        && ClientIdSyntax.IsValid(credentials.ClientId)
         && !string.IsNullOrEmpty(credentials.ClientSecret)
-        && credentials.ClientId.Length <= MaxClientIdLength;
+        && !ControlCharacters.Contains(credentials.ClientSecret);
 
     public static Result<AuthenticatedClient> Verify(ClientCredentials credentials, ClientApplication? application)
     {

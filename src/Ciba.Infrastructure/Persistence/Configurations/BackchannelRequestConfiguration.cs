@@ -21,7 +21,7 @@ internal sealed class BackchannelRequestConfiguration : IEntityTypeConfiguration
         builder.Property(r => r.LinkKeyHash).HasMaxLength(32).IsRequired();
         builder.HasIndex(r => r.LinkKeyHash).IsUnique();
         builder.Property(r => r.Scope).HasMaxLength(500).IsRequired();
-        builder.Property(r => r.BindingMessage).HasMaxLength(BackchannelAuthenticationRequest.MaxBindingMessageLength);
+        builder.Property(r => r.BindingMessage).HasMaxLength(BackchannelAuthenticationRequest.MaxBindingMessageBytes);
         builder.HasIndex(r => new { r.OrganizationId, r.CreatedAt });
         builder.HasIndex(r => r.ExpiresAt);
 

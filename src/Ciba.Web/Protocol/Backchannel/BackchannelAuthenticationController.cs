@@ -31,11 +31,11 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
         }
 
         var (credentials, credentialsError) = ClientAuthentication.Read(Request, form);
-        var basicAttempted = credentials?.Method == ClientAuthenticationMethod.ClientSecretBasic;
+        var challenge = ClientAuthentication.ShouldChallenge(Request, credentials);
         if (credentialsError is not null)
         {
             ProtocolLog.BackchannelRefused(logger, null, credentialsError.Code);
-            return OAuthErrorResults.For(credentialsError, OAuthEndpoint.Backchannel, basicAttempted);
+            return OAuthErrorResults.For(credentialsError, OAuthEndpoint.Backchannel, challenge);
         }
 
         // The client is authenticated with the request's own lookup; its errors come first all the same.
@@ -55,7 +55,7 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
         {
             var invalidClient = result.Error.Code == OAuthErrorCodes.InvalidClient;
             ProtocolLog.BackchannelRefused(logger, invalidClient ? null : credentials!.ClientId, result.Error.Code);
-            return OAuthErrorResults.For(result.Error, OAuthEndpoint.Backchannel, invalidClient && basicAttempted);
+            return OAuthErrorResults.For(result.Error, OAuthEndpoint.Backchannel, invalidClient && challenge);
         }
 
         ProtocolLog.BackchannelAccepted(logger, credentials!.ClientId!, result.Value.ExpiresIn, result.Value.AuthUrl is not null);

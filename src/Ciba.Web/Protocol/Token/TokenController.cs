@@ -29,14 +29,14 @@ public sealed class TokenController(IMediator mediator, CibaMetrics metrics, ILo
         var (form, formError) = await ProtocolForm.ReadAsync(Request, cancellationToken);
         if (form is null)
         {
-            return Refuse(null, formError!, basicAttempted: false);
+            return Refuse(null, formError!, challenge: false);
         }
 
         var (credentials, credentialsError) = ClientAuthentication.Read(Request, form);
-        var basicAttempted = credentials?.Method == ClientAuthenticationMethod.ClientSecretBasic;
+        var challenge = ClientAuthentication.ShouldChallenge(Request, credentials);
         if (credentialsError is not null)
         {
-            return Refuse(null, credentialsError, basicAttempted);
+            return Refuse(null, credentialsError, challenge);
         }
 
         var grantType = form["grant_type"];
@@ -51,7 +51,7 @@ public sealed class TokenController(IMediator mediator, CibaMetrics metrics, ILo
         if (!result.IsSuccess)
         {
             var clientId = result.Error.Code == OAuthErrorCodes.InvalidClient ? null : credentials!.ClientId;
-            return Refuse(clientId, result.Error, basicAttempted);
+            return Refuse(clientId, result.Error, challenge);
         }
 
         ProtocolLog.TokensIssued(logger, credentials!.ClientId!);
@@ -66,7 +66,7 @@ public sealed class TokenController(IMediator mediator, CibaMetrics metrics, ILo
         var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
         if (client is null)
         {
-            return Refuse(null, failure!.Error, failure.BasicAttempted);
+            return Refuse(null, failure!.Error, failure.Challenge);
         }
 
         return string.IsNullOrEmpty(grantType)
@@ -74,9 +74,9 @@ public sealed class TokenController(IMediator mediator, CibaMetrics metrics, ILo
             : Refuse(client.ClientId, new Error(OAuthErrorCodes.UnsupportedGrantType, "Only the CIBA grant is supported."), false);
     }
 
-    private IActionResult Refuse(string? clientId, Error error, bool basicAttempted)
+    private IActionResult Refuse(string? clientId, Error error, bool challenge)
     {
         ProtocolLog.TokenRequestAnswered(logger, clientId, error.Code);
-        return OAuthErrorResults.For(error, OAuthEndpoint.Token, basicAttempted);
+        return OAuthErrorResults.For(error, OAuthEndpoint.Token, challenge);
     }
 }

@@ -32,6 +32,6 @@ public sealed class UserInfoController(IMediator mediator) : ControllerBase
         var result = await mediator.Send(new GetUserInfoQuery(organization, token), cancellationToken);
         return result.IsSuccess
             ? new ProtocolJsonResult<UserInfoResponse>(result.Value, ProtocolJsonContext.Default.UserInfoResponse)
-            : OAuthErrorResults.For(result.Error, OAuthEndpoint.UserInfo);
+            : OAuthErrorResults.For(result.Error, OAuthEndpoint.UserInfo, tokenPresented: !string.IsNullOrEmpty(token));
     }
 }
