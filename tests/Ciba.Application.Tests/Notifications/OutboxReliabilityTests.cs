@@ -282,6 +282,28 @@ public class OutboxReliabilityTests(ApplicationFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task ProcessingErrorBeforeSending_GivesTheClaimBackAtOnce()
+    {
+        var id = await _scenario.EnqueueSignInAsync(_organizationId, MessageChannel.Sms, "+15550100001");
+        // The first scope claims; the second (loading the message) fails, as in a database hiccup.
+        var failing = new FailingScopeFactory(fixture.Services.GetRequiredService<IServiceScopeFactory>(), failOnCall: 2);
+        var dispatcher = ActivatorUtilities.CreateInstance<OutboxDispatcher>(fixture.Services, failing);
+
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync());
+
+        var released = await _scenario.MessageAsync(id);
+        Assert.Equal(DeliveryStatus.Pending, released.Status);
+        Assert.Null(released.ClaimId);
+        Assert.Equal(0, released.Attempts);
+        Assert.True(released.NextAttemptAt <= fixture.Time.GetUtcNow());
+        Assert.Empty(_vonage.Requests);
+
+        // Due again at once, not when the lease would have ended.
+        Assert.Equal(1, await _scenario.Dispatcher.DispatchOnceAsync());
+        Assert.Equal(DeliveryStatus.Sent, (await _scenario.MessageAsync(id)).Status);
+    }
+
+    [Fact]
     public void Options_LeaseMustBeWellBelowTheRequestExpiry()
     {
         Assert.Empty(NotificationOptions.Validate(new NotificationOptions()));
@@ -309,5 +331,15 @@ public class OutboxReliabilityTests(ApplicationFixture fixture) : IClassFixture<
         await using var command = new NpgsqlCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
         await command.ExecuteScalarAsync();
+    }
+
+    private sealed class FailingScopeFactory(IServiceScopeFactory inner, int failOnCall) : IServiceScopeFactory
+    {
+        private int _calls;
+
+        public IServiceScope CreateScope() =>
+            Interlocked.Increment(ref _calls) == failOnCall
+                ? throw new InvalidOperationException("Simulated failure before sending.")
+                : inner.CreateScope();
     }
 }
