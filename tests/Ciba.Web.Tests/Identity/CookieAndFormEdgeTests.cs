@@ -43,8 +43,6 @@ public sealed class CookieAndFormEdgeTests(CibaWebFactory factory) : IClassFixtu
 
     public static TheoryData<string> HostileReturnUrls => new()
     {
-        "/t/demo/console\r\nSet-Cookie: injected=1",
-        "/t/demo/console\nLocation: https://evil.example/",
         "/t/demo/cönsole/ünïcode",
         "/t/demo/console/\u202Eevil",
         "https://evil.example/t/demo/console",
@@ -82,6 +80,32 @@ public sealed class CookieAndFormEdgeTests(CibaWebFactory factory) : IClassFixtu
 
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         Assert.Equal("/t/demo/login?returnUrl=%2Ft%2Fdemo%2Fconsole", signOut.Headers.Location!.OriginalString);
+    }
+
+    public static TheoryData<string> ReturnUrlsWithLineBreaks => new()
+    {
+        "/t/demo/console\r\nSet-Cookie: injected=1",
+        "/t/demo/console\nLocation: https://evil.example/",
+    };
+
+    [Theory]
+    [MemberData(nameof(ReturnUrlsWithLineBreaks))]
+    public async Task SignInAndSignOut_WithLineBreaksInReturnUrl_AreRefusedAtTheEdgeWithoutARedirect(string returnUrl)
+    {
+        using var anonymous = ConsoleSession.Anonymous(factory);
+        using var page = await anonymous.GetAsync("/t/demo/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        using var signIn = await anonymous.PostFormAsync("/t/demo/login", [new("Login", "admin"), new("Password", "Admin-Passw0rd!"), new("ReturnUrl", returnUrl)]);
+        using var admin = await ConsoleSession.AdminAsync(factory);
+        using var signOut = await admin.PostFormAsync(
+            "/t/demo/logout?returnUrl=" + Uri.EscapeDataString(returnUrl), [], formPage: "/t/demo/console/applications");
+
+        foreach (var response in new[] { page, signIn, signOut })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+            Assert.DoesNotContain(response.Headers, header => header.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)
+                && header.Value.Any(value => value.Contains("injected", StringComparison.Ordinal)));
+        }
     }
 
     [Fact]
