@@ -28,14 +28,22 @@ public partial class ConsoleListPagingTests(CibaWebFactory factory) : IClassFixt
 
         foreach (var query in new[]
         {
-            "?page=107374184", "?page=-1", "?page=99999999999999999999", "?page=abc", "?after=%00", "?before=x%00y", "?after=" + new string('A', 5000),
-            "?after=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "?before=_-_-", "?after=a&after=b", "?status=%00&user=%00&since=%00&application=%00",
+            "?page=107374184", "?page=-1", "?page=99999999999999999999", "?page=abc", "?after=" + new string('A', 5000),
+            "?after=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "?before=_-_-", "?after=a&after=b",
             "?status=7&since=-1&application=" + Guid.NewGuid(),
         })
         {
             using var response = await admin.GetAsync(path + query);
 
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}{query} answered {(int)response.StatusCode}");
+        }
+
+        // Issue 9 item 3 (ADR 0020): a control character in a query string is the friendly 400 page.
+        foreach (var query in new[] { "?after=%00", "?before=x%00y", "?status=%00&user=%00&since=%00&application=%00" })
+        {
+            using var response = await admin.GetAsync(path + query);
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}{query} answered {(int)response.StatusCode}");
         }
     }
 
