@@ -13,6 +13,7 @@ using Ciba.Infrastructure.Notifications.Dispatch;
 using Ciba.Infrastructure.Notifications.Senders;
 using Ciba.Infrastructure.Organizations;
 using Ciba.Infrastructure.Persistence;
+using Ciba.Infrastructure.Retention;
 using Ciba.Infrastructure.Seeding;
 using Ciba.Infrastructure.Telemetry;
 using Ciba.Application.Common.Telemetry;
@@ -87,6 +88,13 @@ public static class DependencyInjection
         services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();
 
         AddNotificationDelivery(services, configuration);
+
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<RetentionPurger>();
+        services.AddHostedService<RetentionService>();
 
         services.AddScoped<DemoDataSeeder>();
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
