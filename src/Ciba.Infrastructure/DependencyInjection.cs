@@ -16,6 +16,7 @@ using Ciba.Infrastructure.Outbound;
 using Ciba.Application.Notifications.Providers;
 using Ciba.Infrastructure.Organizations;
 using Ciba.Infrastructure.Persistence;
+using Ciba.Infrastructure.Retention;
 using Ciba.Infrastructure.Seeding;
 using Ciba.Infrastructure.Telemetry;
 using Ciba.Application.Common.Telemetry;
@@ -95,6 +96,13 @@ public static class DependencyInjection
         services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();
 
         AddNotificationDelivery(services, configuration);
+
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<RetentionPurger>();
+        services.AddHostedService<RetentionService>();
 
         services.AddScoped<DemoDataSeeder>();
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);

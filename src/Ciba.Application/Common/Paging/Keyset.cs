@@ -64,7 +64,7 @@ public static class Keyset
             row => PageCursor.For(readMoment(row), readId(row)));
     }
 
-    /// <summary><c>moment &gt; at OR (moment = at AND id &gt; cursorId)</c> (or the same with &lt;), over the row's own columns.</summary>
+    /// <summary><c>moment &gt;= at AND (moment &gt; at OR (moment = at AND id &gt; cursorId))</c> (or the same with &lt;), over the row's own columns.</summary>
     private static Expression<Func<TRow, bool>> Compare<TRow>(
         Expression<Func<TRow, DateTimeOffset>> moment, Expression<Func<TRow, Guid>> id, DateTimeOffset at, Guid cursorId, bool newer)
     {
@@ -75,8 +75,11 @@ public static class Keyset
         Expression idValue = Expression.Property(Expression.Constant(new Box<Guid>(cursorId)), nameof(Box<Guid>.Value));
         var beyondMoment = newer ? Expression.GreaterThan(rowMoment, atValue) : Expression.LessThan(rowMoment, atValue);
         var beyondId = newer ? Expression.GreaterThan(rowId, idValue) : Expression.LessThan(rowId, idValue);
+        // The redundant "moment >= at" (or <=) lets PostgreSQL start an index range scan at the cursor
+        // instead of filtering every row before it: a page 900,000 rows deep took 1.4 s without it.
+        var sideOfMoment = newer ? Expression.GreaterThanOrEqual(rowMoment, atValue) : Expression.LessThanOrEqual(rowMoment, atValue);
         return Expression.Lambda<Func<TRow, bool>>(
-            Expression.OrElse(beyondMoment, Expression.AndAlso(Expression.Equal(rowMoment, atValue), beyondId)), row);
+            Expression.AndAlso(sideOfMoment, Expression.OrElse(beyondMoment, Expression.AndAlso(Expression.Equal(rowMoment, atValue), beyondId))), row);
     }
 
     /// <summary>Holds a value so that EF Core sends it as a query parameter, not a literal.</summary>

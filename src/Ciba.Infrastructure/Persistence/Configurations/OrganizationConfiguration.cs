@@ -13,5 +13,8 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Handle).HasMaxLength(32).IsRequired();
         builder.HasIndex(o => o.Handle).IsUnique();
         builder.Property(o => o.Name).HasMaxLength(Organization.MaxNameLength).IsRequired();
+        builder.Property(o => o.RequestRetentionDays).HasDefaultValue(Organization.DefaultRequestRetentionDays);
+        builder.Property(o => o.MessageRetentionDays).HasDefaultValue(Organization.DefaultMessageRetentionDays);
+        builder.Property(o => o.AuditRetentionDays).HasDefaultValue(Organization.DefaultAuditRetentionDays);
     }
 }
