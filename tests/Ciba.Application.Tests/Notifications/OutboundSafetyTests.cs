@@ -202,6 +202,8 @@ public sealed class OutboundSafetyTests : IAsyncLifetime
             ["Ciba:Notifications:DispatcherEnabled"] = "false",
             ["Ciba:Notifications:ProviderTimeout"] = "00:00:04",
             ["Ciba:Notifications:AllowCustomProviderBaseUrls"] = customBaseUrls ? "true" : "false",
+            ["Ciba:DataProtection:CertificatePath"] = TestCertificates.DataProtectionPfx,
+            ["Ciba:DataProtection:CertificatePassword"] = TestCertificates.Password,
         };
         for (var i = 0; i < allowed.Length; i++)
         {

@@ -55,6 +55,8 @@ public sealed class ConcurrentSeedTests
             {
                 ["ConnectionStrings:Ciba"] = connectionString,
                 ["Ciba:PublicOrigin"] = "https://ciba.test",
+                ["Ciba:DataProtection:CertificatePath"] = TestCertificates.DataProtectionPfx,
+                ["Ciba:DataProtection:CertificatePassword"] = TestCertificates.Password,
             })
             .Build();
         var services = new ServiceCollection();
