@@ -70,7 +70,7 @@ public static class ProtocolEndpointCatalog
             [
                 OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.UnauthorizedClient, OAuthErrorCodes.InvalidScope,
                 OAuthErrorCodes.UnknownUserId, OAuthErrorCodes.InvalidBindingMessage, OAuthErrorCodes.ExpiredLoginHintToken,
-                OAuthErrorCodes.MissingUserCode, OAuthErrorCodes.InvalidUserCode, OAuthErrorCodes.AccessDenied, OAuthErrorCodes.ServerError,
+                OAuthErrorCodes.MissingUserCode, OAuthErrorCodes.InvalidUserCode, OAuthErrorCodes.AccessDenied, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable,
             ]),
         new(
             "token",
@@ -90,7 +90,7 @@ public static class ProtocolEndpointCatalog
             [
                 OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.UnauthorizedClient, OAuthErrorCodes.UnsupportedGrantType,
                 OAuthErrorCodes.InvalidGrant, OAuthErrorCodes.ExpiredToken, OAuthErrorCodes.AccessDenied, OAuthErrorCodes.SlowDown,
-                OAuthErrorCodes.AuthorizationPending, OAuthErrorCodes.ServerError,
+                OAuthErrorCodes.AuthorizationPending, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable,
             ]),
         new(
             "userinfo",
@@ -102,7 +102,7 @@ public static class ProtocolEndpointCatalog
             typeof(UserInfoResponse),
             "The person's claims.",
             OAuthEndpoint.UserInfo,
-            [OAuthErrorCodes.InvalidToken, OAuthErrorCodes.ServerError]),
+            [OAuthErrorCodes.InvalidToken, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]),
         new(
             "discovery",
             "t/{org}/oauth2/token/.well-known/openid-configuration",
@@ -113,7 +113,7 @@ public static class ProtocolEndpointCatalog
             typeof(DiscoveryDocument),
             "The provider metadata.",
             OAuthEndpoint.Token,
-            [OAuthErrorCodes.ServerError]),
+            [OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]),
         new(
             "jwks",
             "t/{org}/oauth2/jwks",
@@ -124,7 +124,7 @@ public static class ProtocolEndpointCatalog
             typeof(JsonWebKeySetDocument),
             "The JWK Set.",
             OAuthEndpoint.Token,
-            [OAuthErrorCodes.ServerError]),
+            [OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]),
     ];
 
     private static readonly Dictionary<string, ProtocolEndpointDescription> ByRouteTemplate =
