@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Ciba.Testing;
 using Ciba.Web.Tests.Protocol;
 
 namespace Ciba.Web.Tests.Outages;
@@ -7,14 +8,14 @@ namespace Ciba.Web.Tests.Outages;
 /// <summary>The web app over a PostgreSQL cluster of its own, which the test stops and starts again.</summary>
 public sealed class OutageWebFactory : CibaWebFactory
 {
-    public PrivateCluster Cluster { get; private set; } = null!;
+    public PrivatePostgresCluster Cluster { get; private set; } = null!;
 
     protected override bool DispatcherEnabled => false;
 
     protected override async Task<string> CreateDatabaseAsync()
     {
-        Cluster = await PrivateCluster.StartAsync();
-        return Cluster.ConnectionString;
+        Cluster = await PrivatePostgresCluster.StartAsync();
+        return Cluster.ConnectionString(maxPoolSize: 20, timeoutSeconds: 3);
     }
 
     protected override async Task DropDatabaseAsync() => await Cluster.DisposeAsync();

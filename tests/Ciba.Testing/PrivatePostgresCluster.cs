@@ -3,12 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Ciba.Web.Tests.Outbox;
+namespace Ciba.Testing;
 
 /// <summary>
-/// A PostgreSQL cluster of a fault test's own (never the suite's shared server), so it can be
-/// restarted or stopped without any other test seeing the outage. Started from the machine's
-/// PostgreSQL binaries, as scripts/postgres.sh does; as root the cluster runs as 'postgres'.
+/// A PostgreSQL cluster of a fault test's own (never the suite's shared server), so the test can
+/// stop, restart or crash it without any other test seeing the outage. Started from the machine's
+/// PostgreSQL binaries, as scripts/postgres.sh does; as root the cluster runs as 'postgres'. It holds
+/// one empty database, <c>ciba</c>.
 /// </summary>
 public sealed class PrivatePostgresCluster : IAsyncDisposable
 {
@@ -25,15 +26,19 @@ public sealed class PrivatePostgresCluster : IAsyncDisposable
 
     public int Port { get; }
 
-    public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=40;Timeout=5";
+    /// <summary>A superuser connection string; a short connect timeout so an outage is noticed quickly.</summary>
+    public string ConnectionString(string database = "ciba", int maxPoolSize = 40, int timeoutSeconds = 5) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size={maxPoolSize};Timeout={timeoutSeconds}";
 
     public static async Task<PrivatePostgresCluster> StartAsync()
     {
-        var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d, StringComparer.Ordinal)
-            .Select(d => Path.Combine(d, "bin")).First(d => File.Exists(Path.Combine(d, "initdb")));
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d, StringComparer.Ordinal)
+                .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            : null;
         var dataDir = Directory.CreateTempSubdirectory("ciba-fault-pg-").FullName;
-        var cluster = new PrivatePostgresCluster(bin, dataDir, FreePort());
+        var cluster = new PrivatePostgresCluster(
+            bin ?? throw new InvalidOperationException("No PostgreSQL binaries found under /usr/lib/postgresql."), dataDir, FreePort());
         if (cluster._asRoot)
         {
             Run("chmod", $"755 {dataDir}");
@@ -42,11 +47,24 @@ public sealed class PrivatePostgresCluster : IAsyncDisposable
 
         cluster.RunAsOwner("initdb", $"-D {dataDir} -U postgres --auth=trust --encoding=UTF8 --locale=C");
         cluster.Start();
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString("postgres"));
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={cluster.Port};Username=postgres;Database=postgres;Pooling=false");
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand("CREATE DATABASE ciba", connection);
         await create.ExecuteNonQueryAsync();
         return cluster;
+    }
+
+    /// <summary>Stops the server as an operator's restart does (<c>pg_ctl -m fast</c>: sessions get 57P01).</summary>
+    public Task StopAsync()
+    {
+        RunAsOwner("pg_ctl", $"-D {_dataDir} -m fast -w stop");
+        return Task.CompletedTask;
+    }
+
+    public Task StartAgainAsync()
+    {
+        Start();
+        return Task.CompletedTask;
     }
 
     /// <summary>Stops the server at once (open sessions are cut, as in a crash) and starts it again after <paramref name="down"/>.</summary>
