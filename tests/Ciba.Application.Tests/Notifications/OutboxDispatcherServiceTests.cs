@@ -39,7 +39,7 @@ public class OutboxDispatcherServiceTests(ApplicationFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task HostedService_WhenRunning_PicksUpANewMessageAtOnce()
+    public async Task HostedService_WhenRunning_SendsANewMessage()
     {
         var service = fixture.Services.GetServices<IHostedService>().OfType<OutboxDispatcherService>().Single();
         await service.StartAsync(CancellationToken.None);
@@ -49,14 +49,14 @@ public class OutboxDispatcherServiceTests(ApplicationFixture fixture) : IClassFi
             var clock = Stopwatch.StartNew();
             var id = await _scenario.EnqueueSignInAsync(_organizationId, MessageChannel.Sms, "+15550100001");
 
-            while ((await _scenario.MessageAsync(id)).Status == DeliveryStatus.Pending && clock.Elapsed < TimeSpan.FromSeconds(10))
+            while ((await _scenario.MessageAsync(id)).Status == DeliveryStatus.Pending && clock.Elapsed < TimeSpan.FromSeconds(30))
             {
                 await Task.Delay(20);
             }
 
+            // That a new message wakes the dispatcher at once is SavingAnOutgoingMessage_WakesTheLocalDispatcher's
+            // job; a wall-clock bound here only measured how busy the machine was.
             Assert.Equal(DeliveryStatus.Sent, (await _scenario.MessageAsync(id)).Status);
-            // The wake-up signal makes this near-immediate; the slack is for a busy shared CI machine.
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"Took {clock.Elapsed}.");
         }
         finally
         {

@@ -9,6 +9,7 @@ using Ciba.Application.Notifications.Providers.UpdateSms;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
+using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Notifications.Dispatch;
 using Ciba.Infrastructure.Persistence;
 using Ciba.Testing;
@@ -162,9 +163,12 @@ public sealed class OutboxFaultTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"Dispatcher killed (HTTP provider): {committed.Count} messages, {caught} accepted by the provider but not recorded, {lost} lost, {doubled} doubled.");
         Assert.Equal(0, lost);
 
-        // A provider without idempotency keys cannot tell a repeat: exactly the sends caught between
-        // the provider's acceptance and the record go out again (ADR 0006), and nothing else.
-        Assert.Equal(caught, doubled);
+        // A provider without idempotency keys cannot tell a repeat: the sends caught between the
+        // provider's acceptance and the record go out again (ADR 0006). So can a send still in flight
+        // when the node stops (at most one per send slot), whose answer arrived after the stop began;
+        // nothing else repeats. On a loaded machine that window is wide enough to be hit.
+        var sendSlots = new NotificationOptions().MaxParallelSends;
+        Assert.InRange(doubled, caught, caught + sendSlots);
     }
 
     [Fact]
