@@ -1,5 +1,6 @@
 using System.Reflection;
 using Ciba.Application.Backchannel.Decide;
+using Ciba.Application.Backchannel.Initiate;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Behaviours;
 using Ciba.Application.Common.Telemetry;
@@ -26,6 +27,8 @@ public static class DependencyInjection
         services.AddScoped<IClientAuthenticator, ClientAuthenticator>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasicAuthentication>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();
+        services.AddScoped<IClientAuthenticationMethod, PrivateKeyJwtAuthentication>();
+        services.AddScoped<SignedBackchannelRequest>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -96,6 +96,7 @@ public static class DependencyInjection
         services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();
 
         AddNotificationDelivery(services, configuration);
+        AddClientKeys(services);
 
         services.AddOptions<RetentionOptions>()
             .Bind(configuration.GetSection(RetentionOptions.SectionName))
@@ -139,6 +140,16 @@ public static class DependencyInjection
         services.AddSingleton<OutboxWakeInterceptor>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService<OutboxDispatcherService>();
+    }
+
+    /// <summary>private_key_jwt and signed requests (ADR 0022): the client's keys, their JOSE checks, used jti values.</summary>
+    private static void AddClientKeys(IServiceCollection services)
+    {
+        services.AddHttpClient(Clients.ClientKeys.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<OutboundConnector>().CreateHandler());
+        services.AddSingleton<Clients.ClientKeys>();
+        services.AddSingleton<Application.Clients.Keys.IClientJwtValidator, Clients.ClientJwtValidator>();
+        services.AddSingleton<Application.Clients.Keys.IUsedJwtIds, Clients.UsedJwtIdStore>();
     }
 
     private static void ConfigureProviderClient(IServiceProvider provider, HttpClient client) =>

@@ -67,6 +67,7 @@ public sealed partial class RetentionPurger(
                 requests += await DeleteInBatchesAsync(connection, DeleteRequests, organizationId, now.AddDays(-requestDays), cancellationToken);
             }
 
+            await Clients.UsedJwtIdStore.PurgeExpiredAsync(connection, now, cancellationToken);
             if (requests + messages + inbox > 0)
             {
                 LogPurged(requests, messages, inbox);

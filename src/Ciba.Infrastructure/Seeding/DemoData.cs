@@ -20,9 +20,27 @@ public static class DemoData
         new("demo-tv", "demo-tv-secret", "Demo TV", CibaEnabled: true, CibaSettings.AllChannels),
         new("demo-kiosk", "demo-kiosk-secret", "Demo Kiosk", CibaEnabled: true, NotificationChannels.External),
         new("demo-web", "demo-web-secret", "Demo Web", CibaEnabled: false, CibaSettings.AllChannels),
+
+        // product.md §18: private_key_jwt with the demo keys, signed requests required; polls until ping exists.
+        new("demo-bank", ClientSecret: null, "Demo Bank", CibaEnabled: true, NotificationChannels.External)
+        {
+            AuthMethod = TokenEndpointAuthMethod.PrivateKeyJwt,
+            JwksResource = "Ciba.Infrastructure.Seeding.demo-bank.jwks.json",
+            RequireSignedRequests = true,
+        },
     ];
 }
 
 public sealed record DemoUser(string UserName, string Password, string Email, bool EmailVerified, string? Mobile, bool IsAdministrator, string DisplayName);
 
-public sealed record DemoApplication(string ClientId, string ClientSecret, string Name, bool CibaEnabled, NotificationChannels Channels);
+/// <param name="ClientSecret">Null for a client that authenticates with keys (its secret is random and never shown).</param>
+public sealed record DemoApplication(string ClientId, string? ClientSecret, string Name, bool CibaEnabled, NotificationChannels Channels)
+{
+    /// <summary>The part-one demo clients keep accepting either secret method.</summary>
+    public TokenEndpointAuthMethod AuthMethod { get; init; } = TokenEndpointAuthMethod.ClientSecretBasicOrPost;
+
+    /// <summary>The embedded resource holding the client's public JWK Set.</summary>
+    public string? JwksResource { get; init; }
+
+    public bool RequireSignedRequests { get; init; }
+}

@@ -116,8 +116,23 @@ public sealed partial class DemoDataSeeder(
 
         IEnumerable<string> grantTypes = demo.CibaEnabled ? [GrantTypes.Ciba] : [];
         var settings = CibaSettings.Create(CibaSettings.DefaultExpirySeconds, demo.Channels, CibaSettings.DefaultPollingIntervalSeconds);
-        db.Applications.Add(ClientApplication.Create(
-            organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret), grantTypes, settings, now));
+        var application = ClientApplication.Create(
+            organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret ?? RandomTokens.Create()), grantTypes, settings, now);
+        application.UpdateClientAuthentication(demo.AuthMethod, ReadResource(demo.JwksResource), null, demo.RequireSignedRequests, now);
+        db.Applications.Add(application);
+    }
+
+    private static string? ReadResource(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        using var stream = typeof(DemoDataSeeder).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The seed resource {name} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private async Task EnsureDevelopmentInboxAsync(Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken)

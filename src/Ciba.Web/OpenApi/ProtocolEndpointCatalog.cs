@@ -13,7 +13,7 @@ public enum CallerAuthentication
 {
     None,
 
-    /// <summary><c>client_secret_basic</c> or <c>client_secret_post</c> (product.md §3, §10).</summary>
+    /// <summary><c>client_secret_basic</c>, <c>client_secret_post</c> or <c>private_key_jwt</c> (product.md §3, §10).</summary>
     Client,
 
     /// <summary>A bearer access token (RFC 6750 §2.1).</summary>
@@ -44,6 +44,10 @@ public static class ProtocolEndpointCatalog
 {
     private static readonly FormField ClientId = new("client_id", "The client id, with client_secret_post (with client_secret_basic it is in the Authorization header).");
     private static readonly FormField ClientSecret = new("client_secret", "The client secret, with client_secret_post only.");
+    private static readonly FormField ClientAssertionType = new(
+        "client_assertion_type", "With private_key_jwt: urn:ietf:params:oauth:client-assertion-type:jwt-bearer.", AllowedValues: ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"]);
+    private static readonly FormField ClientAssertion = new(
+        "client_assertion", "With private_key_jwt: a JWT (PS256, ES256 or RS256) signed by a key of the client; iss = sub = client id, aud the issuer, exp at most 5 minutes ahead, a single-use jti.");
 
     public static IReadOnlyList<ProtocolEndpointDescription> All { get; } =
     [
@@ -61,8 +65,11 @@ public static class ProtocolEndpointCatalog
                 new("binding_message", "Shown on the person's phone; up to 64 printable characters, no control characters, no < or >."),
                 new("requested_expiry", "Seconds the request may stay open (a positive integer); the application's expiry caps it."),
                 new("notification_channel", "The one channel to use; it must be enabled for the application and able to reach the person.", AllowedValues: ["email", "sms", "external"]),
+                new("request", "A signed authentication request (CIBA Core §7.1.1): every parameter above as a claim of a JWT signed by a key of the client, with aud (the issuer), iss, exp, iat, nbf and jti; then no other authentication request parameter may be in the form."),
                 ClientId,
                 ClientSecret,
+                ClientAssertionType,
+                ClientAssertion,
             ],
             typeof(BackchannelAuthenticationResponse),
             "The authentication request acknowledgement (CIBA Core §7.3).",
@@ -83,6 +90,8 @@ public static class ProtocolEndpointCatalog
                 new("auth_req_id", "The auth_req_id of the backchannel response.", Required: true),
                 ClientId,
                 ClientSecret,
+                ClientAssertionType,
+                ClientAssertion,
             ],
             typeof(TokenResponse),
             "The tokens (CIBA Core §10.1.1): an access token (JWT, typ at+jwt) and an ID token.",

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Text;
+using System.Text.Json;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Protocol;
@@ -17,7 +19,12 @@ namespace Ciba.Web.Protocol;
 /// </summary>
 public static class ClientAuthentication
 {
+    /// <summary>RFC 7523 §2.2.</summary>
+    public const string JwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
     private const int MaxAuthorizationLength = 1024;
+    private const int MaxAssertionPayloadLength = 8 * 1024;
+    private static readonly Error OneMethodOnly = new(OAuthErrorCodes.InvalidRequest, "Use exactly one client authentication method.");
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
@@ -47,12 +54,13 @@ public static class ClientAuthentication
     /// requires it whenever the client tried the Authorization header (Basic, malformed Basic, Bearer,
     /// Digest, anything); RFC 7235 §3.1 requires a challenge with every 401, so a client that sent no
     /// credentials at all gets it too. Only a client that authenticated in the body
-    /// (<c>client_secret_post</c>) and sent no Authorization header gets none.
+    /// (<c>client_secret_post</c>, <c>private_key_jwt</c>) and sent no Authorization header gets none.
     /// </summary>
     public static bool ShouldChallenge(HttpRequest request, ClientCredentials? credentials)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Headers.ContainsKey(HeaderNames.Authorization) || credentials?.Method != ClientAuthenticationMethod.ClientSecretPost;
+        return request.Headers.ContainsKey(HeaderNames.Authorization)
+            || credentials?.Method is not (ClientAuthenticationMethod.ClientSecretPost or ClientAuthenticationMethod.PrivateKeyJwt);
     }
 
     public static (ClientCredentials? Credentials, Error? Error) Read(HttpRequest request, ProtocolForm form)
@@ -61,6 +69,9 @@ public static class ClientAuthentication
         ArgumentNullException.ThrowIfNull(form);
         var formClientId = form["client_id"];
         var formSecret = form["client_secret"];
+        var assertionType = form["client_assertion_type"];
+        var assertion = form["client_assertion"];
+        var usesAssertion = assertionType is not null || assertion is not null;
         var authorization = request.Headers[HeaderNames.Authorization];
         if (authorization.Count > 1)
         {
@@ -71,17 +82,53 @@ public static class ClientAuthentication
         if (header is not null && IsBasic(header))
         {
             var basic = ReadBasic(header.AsSpan(5).Trim());
-            if (formSecret is not null || (formClientId is not null && formClientId != basic.ClientId))
+            if (formSecret is not null || usesAssertion || (formClientId is not null && formClientId != basic.ClientId))
             {
-                return (basic, new Error(OAuthErrorCodes.InvalidRequest, "Use exactly one client authentication method."));
+                return (basic, OneMethodOnly);
             }
 
             return (basic, null);
         }
 
+        if (usesAssertion)
+        {
+            if (formSecret is not null)
+            {
+                return (new ClientCredentials(ClientAuthenticationMethod.PrivateKeyJwt, formClientId, null), OneMethodOnly);
+            }
+
+            // RFC 7523 §3: client_id is optional; the assertion's issuer names the client (and must be it).
+            return assertionType == JwtBearerAssertionType && !string.IsNullOrEmpty(assertion)
+                ? (new ClientCredentials(ClientAuthenticationMethod.PrivateKeyJwt, formClientId ?? AssertionIssuer(assertion), null, assertion), null)
+                : (new ClientCredentials(ClientAuthenticationMethod.None, formClientId, null), null);
+        }
+
         return formSecret is null
             ? (new ClientCredentials(ClientAuthenticationMethod.None, formClientId, null), null)
             : (new ClientCredentials(ClientAuthenticationMethod.ClientSecretPost, formClientId, formSecret), null);
+    }
+
+    /// <summary>The unverified <c>iss</c> of a client assertion, only to look the client up; the assertion is verified afterwards.</summary>
+    private static string? AssertionIssuer(string assertion)
+    {
+        var parts = assertion.Split('.');
+        if (parts.Length != 3 || parts[1].Length > MaxAssertionPayloadLength)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
+            return payload.RootElement.ValueKind == JsonValueKind.Object
+                && payload.RootElement.TryGetProperty("iss", out var iss) && iss.ValueKind == JsonValueKind.String
+                ? iss.GetString()
+                : null;
+        }
+        catch (Exception exception) when (exception is FormatException or JsonException)
+        {
+            return null;
+        }
     }
 
     private static bool IsBasic(string header) =>

@@ -33,6 +33,9 @@ public sealed class ProtocolForm
 
     public string? this[string name] => _values.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>The names of the parameters sent.</summary>
+    public IEnumerable<string> Names => _values.Keys;
+
     public static async Task<(ProtocolForm? Form, Error? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -62,6 +62,48 @@ public sealed class OpenIdClientInteropTests(InteropServerFactory server) : ICla
         }
     }
 
+    /// <summary>product.md §10: openid-client authenticates demo-bank with private_key_jwt through the whole flow, with a signed request.</summary>
+    [Fact]
+    public async Task OpenIdClient_PrivateKeyJwtWithSignedRequest_GetsAndValidatesTokens()
+    {
+        var directory = InteropDirectory();
+        await EnsurePackagesAsync(directory);
+        using var node = StartNode(directory, "ciba-private-key-jwt-flow.mjs", new Dictionary<string, string>
+        {
+            ["CIBA_ISSUER"] = $"{server.PublicOrigin}/t/demo/oauth2/token",
+            ["CIBA_CLIENT_ID"] = "demo-bank",
+            ["CIBA_PRIVATE_JWKS"] = Path.Combine(AppContext.BaseDirectory, "Protocol", "Fapi", "demo-bank.private.jwks.json"),
+            ["CIBA_LOGIN_HINT"] = "alice",
+        });
+        var stderr = node.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+
+        try
+        {
+            var ack = await ReadJsonLineAsync(node, timeout.Token);
+            var authUrl = new Uri(ack.GetProperty("auth_url").GetString()!);
+            Assert.Equal(120, ack.GetProperty("expires_in").GetInt32());
+            await ApproveAsync(Uri.UnescapeDataString(authUrl.Query["?authCodeKey=".Length..]), "alice");
+
+            var result = (await ReadJsonLineAsync(node, timeout.Token)).GetProperty("result");
+            await node.WaitForExitAsync(timeout.Token);
+
+            Assert.Equal(0, node.ExitCode);
+            var aliceId = await UserIdAsync("alice");
+            Assert.Equal(aliceId.ToString(), result.GetProperty("sub").GetString());
+            Assert.Equal(aliceId.ToString(), result.GetProperty("verified_sub").GetString());
+        }
+        catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
+        {
+            if (!node.HasExited)
+            {
+                node.Kill(entireProcessTree: true);
+            }
+
+            throw new InvalidOperationException("The openid-client private_key_jwt flow failed: " + await stderr, exception);
+        }
+    }
+
     private static async Task<JsonElement> ReadJsonLineAsync(Process node, CancellationToken cancellationToken)
     {
         while (true)

@@ -9,12 +9,17 @@ namespace Ciba.Application.Backchannel.Initiate;
 /// A backchannel authentication request (CIBA Core §7.1) with the client's credentials and the
 /// request's parameters as the form carried them. The handler authenticates the client, then
 /// <see cref="BackchannelRequestValidator"/> turns the parameters into one
-/// <see cref="ValidatedBackchannelRequest"/>, which is all the rest of the handler reads.
+/// <see cref="ValidatedBackchannelRequest"/>, which is all the rest of the handler reads. With a
+/// signed request (<paramref name="SignedRequest"/>), the parameters are the JWT's claims instead.
 /// </summary>
+/// <param name="SignedRequest">The <c>request</c> parameter (CIBA Core §7.1.1), if sent.</param>
+/// <param name="ParametersOutsideSignedRequest">Whether the form carried parameters other than the client's authentication beside <c>request</c>.</param>
 public sealed record InitiateBackchannelAuthenticationCommand(
     OrganizationSummary Organization,
     ClientCredentials Credentials,
-    BackchannelRequestParameters Parameters) : IRequest<Result<BackchannelAuthenticationResponse>>;
+    BackchannelRequestParameters Parameters,
+    string? SignedRequest = null,
+    bool ParametersOutsideSignedRequest = false) : IRequest<Result<BackchannelAuthenticationResponse>>;
 
 /// <summary>The authentication request's parameters as sent (CIBA Core §7.1), not yet checked.</summary>
 public sealed record BackchannelRequestParameters(

@@ -26,6 +26,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
     IBackchannelInitiationStore store,
     IUserDirectory users,
     IClientAuthenticator authenticator,
+    SignedBackchannelRequest signedRequests,
     ITokenReader tokens,
     INotificationContentProtector protector,
     IOptions<CibaOptions> options,
@@ -49,7 +50,13 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             return authenticated.Error;
         }
 
-        var validated = BackchannelRequestValidator.Validate(authenticated.Value, request.Parameters);
+        var parameters = await ParametersAsync(request, found.Client!, cancellationToken);
+        if (!parameters.IsSuccess)
+        {
+            return parameters.Error;
+        }
+
+        var validated = BackchannelRequestValidator.Validate(authenticated.Value, parameters.Value);
         if (!validated.IsSuccess)
         {
             return validated.Error;
@@ -60,7 +67,8 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         UserContact? user;
         if (valid.LoginHint is not null)
         {
-            user = found.User;
+            // A signed request's hint was not known when the client was looked up.
+            user = request.SignedRequest is null ? found.User : await users.FindByLoginHintAsync(organization.Id, valid.LoginHint, cancellationToken);
         }
         else
         {
@@ -124,6 +132,28 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         await db.SaveChangesAsync(cancellationToken);
         var authUrl = channels == NotificationChannels.External ? link : null;
         return new BackchannelAuthenticationResponse(authReqId, valid.ExpiresIn, settings.PollingIntervalSeconds, authUrl);
+    }
+
+    /// <summary>
+    /// CIBA Core §7.2 step 2, after the client is authenticated: a signed request's claims are the
+    /// parameters (and nothing else may be in the form); a client that must sign gets nothing unsigned.
+    /// </summary>
+    private async ValueTask<Result<BackchannelRequestParameters>> ParametersAsync(
+        InitiateBackchannelAuthenticationCommand request, ClientApplication application, CancellationToken cancellationToken)
+    {
+        if (request.SignedRequest is null)
+        {
+            return application.RequireSignedRequests
+                ? new Error(OAuthErrorCodes.InvalidRequest, "This client must send its requests signed, in the request parameter.")
+                : request.Parameters;
+        }
+
+        if (request.ParametersOutsideSignedRequest)
+        {
+            return new Error(OAuthErrorCodes.InvalidRequest, "With a signed request, every authentication request parameter must be inside the request JWT.");
+        }
+
+        return await signedRequests.ReadAsync(request.Organization, application, request.SignedRequest, cancellationToken);
     }
 
     private static Error ChannelError(ChannelSelectionFailure failure) => failure switch

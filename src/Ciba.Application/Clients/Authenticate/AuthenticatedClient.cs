@@ -9,12 +9,13 @@ public sealed record AuthenticatedClient(
     string ClientId,
     string Name,
     bool AllowsCiba,
-    CibaSettings CibaSettings)
+    CibaSettings CibaSettings,
+    bool RequireSignedRequests = false)
 {
     public static AuthenticatedClient Of(ClientApplication application)
     {
         ArgumentNullException.ThrowIfNull(application);
         return new AuthenticatedClient(
-            application.Id, application.OrganizationId, application.ClientId, application.Name, application.AllowsCiba, application.CibaSettings);
+            application.Id, application.OrganizationId, application.ClientId, application.Name, application.AllowsCiba, application.CibaSettings, application.RequireSignedRequests);
     }
 }

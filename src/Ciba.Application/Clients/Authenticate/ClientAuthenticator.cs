@@ -38,7 +38,7 @@ internal sealed class ClientAuthenticator(IApplicationDbContext db, IEnumerable<
         ArgumentNullException.ThrowIfNull(organization);
         ArgumentNullException.ThrowIfNull(credentials);
         var method = MethodOf(credentials);
-        if (application is null || method is null || !method.IsComplete(credentials)
+        if (application is null || method is null || !method.IsComplete(credentials) || !IsRegistered(application, credentials.Method)
             || !await method.VerifyAsync(organization, credentials, application, cancellationToken))
         {
             return InvalidClient;
@@ -46,6 +46,16 @@ internal sealed class ClientAuthenticator(IApplicationDbContext db, IEnumerable<
 
         return AuthenticatedClient.Of(application);
     }
+
+    /// <summary>product.md §10: the client uses the one method it is registered for (or, registered before methods were, either secret method).</summary>
+    private static bool IsRegistered(ClientApplication application, ClientAuthenticationMethod presented) => application.TokenEndpointAuthMethod switch
+    {
+        TokenEndpointAuthMethod.ClientSecretBasicOrPost => presented is ClientAuthenticationMethod.ClientSecretBasic or ClientAuthenticationMethod.ClientSecretPost,
+        TokenEndpointAuthMethod.ClientSecretBasic => presented == ClientAuthenticationMethod.ClientSecretBasic,
+        TokenEndpointAuthMethod.ClientSecretPost => presented == ClientAuthenticationMethod.ClientSecretPost,
+        TokenEndpointAuthMethod.PrivateKeyJwt => presented == ClientAuthenticationMethod.PrivateKeyJwt,
+        _ => false,
+    };
 
     private IClientAuthenticationMethod? MethodOf(ClientCredentials credentials) =>
         Array.Find(_methods, m => m.Method == credentials.Method);

@@ -20,6 +20,7 @@ internal sealed class ClientApplicationConfiguration : IEntityTypeConfiguration<
         builder.Property(a => a.ClientSecretHash).HasMaxLength(200).IsRequired();
         builder.Ignore(a => a.GrantTypes);
         builder.Ignore(a => a.AllowsCiba);
+        ConfigureClientAuthentication(builder);
         builder.Property<List<string>>("_grantTypes").HasColumnName("GrantTypes").IsRequired();
         builder.ComplexProperty(a => a.CibaSettings, settings =>
         {
@@ -27,5 +28,17 @@ internal sealed class ClientApplicationConfiguration : IEntityTypeConfiguration<
             settings.Property(s => s.Channels).HasColumnName("CibaChannels");
             settings.Property(s => s.PollingIntervalSeconds).HasColumnName("CibaPollingIntervalSeconds");
         });
+    }
+
+    /// <summary>product.md §10 (ADR 0022): existing rows keep accepting either secret method.</summary>
+    private static void ConfigureClientAuthentication(EntityTypeBuilder<ClientApplication> builder)
+    {
+        builder.Ignore(a => a.HasKeys);
+        builder.Property(a => a.TokenEndpointAuthMethod)
+            .HasConversion(m => TokenEndpointAuthMethods.NameOf(m), name => TokenEndpointAuthMethods.Parse(name) ?? TokenEndpointAuthMethod.ClientSecretBasicOrPost)
+            .HasMaxLength(40)
+            .IsRequired();
+        builder.Property(a => a.Jwks).HasMaxLength(ClientApplication.MaxJwksLength);
+        builder.Property(a => a.JwksUri).HasMaxLength(ClientApplication.MaxJwksUriLength);
     }
 }

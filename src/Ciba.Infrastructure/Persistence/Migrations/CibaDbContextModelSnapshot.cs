@@ -46,6 +46,14 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("Jwks")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -53,6 +61,14 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("RequireSignedRequests")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TokenEndpointAuthMethod")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -371,6 +387,25 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("Organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Infrastructure.Clients.UsedJwtId", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Jti")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ApplicationId", "Jti");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("UsedJwtIds", (string)null);
                 });
 
             modelBuilder.Entity("Ciba.Infrastructure.Identity.CibaUser", b =>
@@ -718,6 +753,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Infrastructure.Clients.UsedJwtId", b =>
+                {
+                    b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -12,6 +12,12 @@ namespace Ciba.Web.Protocol.Backchannel;
 [OAuthExceptionFilter]
 public sealed class BackchannelAuthenticationController(IMediator mediator, ILogger<BackchannelAuthenticationController> logger) : ControllerBase
 {
+    /// <summary>CIBA Core §7.1.1: beside <c>request</c>, only the client's authentication stays in the form.</summary>
+    private static readonly HashSet<string> SignedRequestFormParameters = new(StringComparer.Ordinal)
+    {
+        "request", "client_id", "client_secret", "client_assertion", "client_assertion_type",
+    };
+
     [HttpPost("t/{org}/oauth2/ciba")]
     public async Task<IActionResult> Initiate()
     {
@@ -50,7 +56,9 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
                     form["login_hint_token"],
                     form["binding_message"],
                     form["requested_expiry"],
-                    form["notification_channel"])),
+                    form["notification_channel"]),
+                form["request"],
+                form["request"] is not null && form.Names.Any(name => !SignedRequestFormParameters.Contains(name))),
             cancellationToken);
         if (!result.IsSuccess)
         {
