@@ -216,6 +216,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         ("applications/new", ["Name", "Description"]),
         ("applications/{app}", ["Name", "Description"]),
         ("applications/{app}/protocol", ["GrantTypes", "ExpirySeconds", "Channels", "PollingIntervalSeconds"]),
+        ("applications/{app}/protocol/id-token-signing", ["IdTokenSigningAlgorithm"]),
         ("users/new", ["UserName", "DisplayName", "Email", "Mobile", "Password"]),
         ("users/{bob}", ["UserName", "DisplayName", "Email", "Mobile", "EmailVerified"]),
         ("users/{bob}/password", ["Password"]),

@@ -53,6 +53,9 @@ internal static class ClientSecretVerification
         }
 
         return new AuthenticatedClient(
-            application.Id, application.OrganizationId, application.ClientId, application.Name, application.AllowsCiba, application.CibaSettings);
+            application.Id, application.OrganizationId, application.ClientId, application.Name, application.AllowsCiba, application.CibaSettings)
+        {
+            IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
+        };
     }
 }

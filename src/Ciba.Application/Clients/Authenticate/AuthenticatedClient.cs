@@ -9,4 +9,8 @@ public sealed record AuthenticatedClient(
     string ClientId,
     string Name,
     bool AllowsCiba,
-    CibaSettings CibaSettings);
+    CibaSettings CibaSettings)
+{
+    /// <summary>The algorithm of the client's ID tokens (product.md §10, ADR 0023).</summary>
+    public string IdTokenSigningAlgorithm { get; init; } = SigningAlgorithms.Default;
+}

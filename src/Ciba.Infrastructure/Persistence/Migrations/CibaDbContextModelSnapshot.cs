@@ -46,6 +46,13 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("IdTokenSigningAlgorithm")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("RS256");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
