@@ -1,5 +1,6 @@
 using System.Reflection;
 using Ciba.Application.Backchannel.Decide;
+using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Behaviours;
 using Ciba.Application.Common.Telemetry;
 using FluentValidation;
@@ -22,6 +23,9 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotentReadBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
+        services.AddScoped<IClientAuthenticator, ClientAuthenticator>();
+        services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasicAuthentication>();
+        services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

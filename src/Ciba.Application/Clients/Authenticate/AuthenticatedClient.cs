@@ -2,7 +2,7 @@ using Ciba.Domain.Applications;
 
 namespace Ciba.Application.Clients.Authenticate;
 
-/// <summary>A client whose secret has been verified, with what the protocol needs to know about it.</summary>
+/// <summary>A client whose credentials have been verified, with what the protocol needs to know about it.</summary>
 public sealed record AuthenticatedClient(
     Guid Id,
     Guid OrganizationId,
@@ -13,4 +13,14 @@ public sealed record AuthenticatedClient(
 {
     /// <summary>The algorithm of the client's ID tokens (product.md §10, ADR 0023).</summary>
     public string IdTokenSigningAlgorithm { get; init; } = SigningAlgorithms.Default;
+
+    public static AuthenticatedClient Of(ClientApplication application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        return new AuthenticatedClient(
+            application.Id, application.OrganizationId, application.ClientId, application.Name, application.AllowsCiba, application.CibaSettings)
+        {
+            IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
+        };
+    }
 }
