@@ -19,13 +19,13 @@ public class SigningKeysPageTests(CibaServerFixture server) : IClassFixture<Ciba
 
             await page.GotoAsync($"/t/{ConsolePages.Organization}/console/signing-keys");
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Signing keys" })).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Signs new tokens" })).ToHaveCountAsync(1);
+            await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Signs new tokens" })).ToHaveCountAsync(3);
             await page.AssertAccessibleAsync("signing keys listed");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Rotate now" }).ClickAsync();
 
             await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("signs from");
-            await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Published, signs soon" })).ToHaveCountAsync(1);
-            await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Signs new tokens" })).ToHaveCountAsync(1);
+            await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Published, signs soon" })).ToHaveCountAsync(3);
+            await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Signs new tokens" })).ToHaveCountAsync(3);
         });
 }

@@ -1,6 +1,6 @@
 namespace Ciba.Application.Tokens;
 
-/// <summary>Signs the tokens of a redeemed grant with the current key of the grant's organization.</summary>
+/// <summary>Signs the tokens of a redeemed grant with the current keys of the grant's organization.</summary>
 public interface ITokenIssuer
 {
     ValueTask<IssuedTokens> IssueAsync(TokenGrant grant, CancellationToken cancellationToken);
@@ -21,9 +21,17 @@ public sealed record TokenGrant(
     Guid UserId,
     string Scope,
     DateTimeOffset AuthenticatedAt,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt)
+{
+    /// <summary>The application's ID token algorithm (product.md §10); access tokens are always RS256 (ADR 0023).</summary>
+    public string IdTokenSigningAlgorithm { get; init; } = Domain.Applications.SigningAlgorithms.Default;
+}
 
 public sealed record IssuedTokens(string AccessToken, string IdToken, int ExpiresInSeconds);
 
-/// <summary>An RSA public key as a JWK (RFC 7517, RFC 7518 §6.3.1): modulus and exponent base64url-encoded.</summary>
-public sealed record PublicSigningKey(string KeyId, string Algorithm, string Modulus, string Exponent);
+/// <summary>
+/// A public signing key as a JWK (RFC 7517), for exactly one algorithm: <c>RSA</c> with modulus and
+/// exponent (RFC 7518 §6.3.1), or <c>EC</c> with curve and coordinates (RFC 7518 §6.2.1), base64url-encoded.
+/// </summary>
+public sealed record PublicSigningKey(
+    string KeyId, string Algorithm, string KeyType, string? Modulus = null, string? Exponent = null, string? Curve = null, string? X = null, string? Y = null);

@@ -39,7 +39,11 @@ public sealed record SigningKeyView(
     DateTimeOffset? RetiredAt,
     DateTimeOffset? UnpublishedAt);
 
-public sealed record SigningKeyRotation(string KeyId, DateTimeOffset ActivatesAt, bool AlreadyPending);
+/// <summary>A rotation: <see cref="KeyId"/> is its RS256 key (or the first pending one); <see cref="KeyIds"/> the new key of each algorithm (ADR 0023).</summary>
+public sealed record SigningKeyRotation(string KeyId, DateTimeOffset ActivatesAt, bool AlreadyPending)
+{
+    public IReadOnlyList<string> KeyIds { get; init; } = [KeyId];
+}
 
 public sealed record ListSigningKeysQuery(OrganizationSummary Organization) : IRequest<IReadOnlyList<SigningKeyView>>;
 

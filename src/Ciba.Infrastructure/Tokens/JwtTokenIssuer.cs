@@ -1,11 +1,16 @@
 using Ciba.Application.Common.Security;
 using Ciba.Application.Tokens;
+using Ciba.Domain.Applications;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Ciba.Infrastructure.Tokens;
 
-/// <summary>Issues an RFC 9068 access token and an ID token (OpenID Connect Core §2), both RS256 with the organization's current key.</summary>
+/// <summary>
+/// Issues an RFC 9068 access token, always RS256, and an ID token (OpenID Connect Core §2) with the
+/// application's algorithm (RS256, PS256 or ES256), each with the organization's current key of that
+/// algorithm (ADR 0023). The JWS header carries the key's <c>kid</c> and <c>alg</c>.
+/// </summary>
 public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITokenIssuer
 {
     public const int AccessTokenLifetimeSeconds = 3600;
@@ -19,7 +24,10 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
     {
         ArgumentNullException.ThrowIfNull(grant);
         var keys = await ring.GetAsync(grant.OrganizationId, cancellationToken);
-        var signing = keys.Current(time.GetUtcNow()).Credentials;
+        var now = time.GetUtcNow();
+        var accessTokenSigning = keys.Current(SigningAlgorithms.Default, now).Credentials;
+        var idTokenSigning = keys.Current(
+            SigningAlgorithms.IsSupported(grant.IdTokenSigningAlgorithm) ? grant.IdTokenSigningAlgorithm : SigningAlgorithms.Default, now).Credentials;
         var issuedAt = grant.IssuedAt.UtcDateTime;
         var subject = grant.UserId.ToString();
         var authTime = grant.AuthenticatedAt.ToUnixTimeSeconds();
@@ -32,7 +40,7 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
             Audience = grant.Audience,
             IssuedAt = issuedAt,
             Expires = issuedAt.AddSeconds(AccessTokenLifetimeSeconds),
-            SigningCredentials = signing,
+            SigningCredentials = accessTokenSigning,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = subject,
@@ -50,7 +58,7 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
             Audience = grant.ClientId,
             IssuedAt = issuedAt,
             Expires = issuedAt.AddSeconds(IdTokenLifetimeSeconds),
-            SigningCredentials = signing,
+            SigningCredentials = idTokenSigning,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = subject,

@@ -1,4 +1,5 @@
 using Ciba.Application.Tokens;
+using Ciba.Domain.Applications;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,7 +10,8 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
 {
     private const int MaxTokenLength = 8192;
     private static readonly JsonWebTokenHandler Handler = new();
-    private static readonly string[] Algorithms = [SigningKeyRing.Algorithm];
+    private static readonly string[] AccessTokenAlgorithms = [SigningAlgorithms.Default];
+    private static readonly string[] IdTokenAlgorithms = [.. SigningAlgorithms.All];
     private static readonly string[] AccessTokenTypes = [JwtTokenIssuer.AccessTokenType];
 
     public async ValueTask<AccessTokenClaims?> ReadAccessTokenAsync(
@@ -17,8 +19,8 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
     {
         var now = time.GetUtcNow();
         var keys = await ring.GetAsync(organizationId, cancellationToken);
-        var published = keys.Published(now).Select(k => (SecurityKey)k.Key).ToList();
-        var jwt = await ValidateAsync(token, expectedIssuer, expectedAudience, AccessTokenTypes, published);
+        var published = keys.Published(now).Where(k => k.Algorithm == SigningAlgorithms.Default).Select(k => (SecurityKey)k.Key).ToList();
+        var jwt = await ValidateAsync(token, expectedIssuer, expectedAudience, AccessTokenTypes, published, AccessTokenAlgorithms, keys);
 
         // Lifetime is checked here, against the injected clock.
         if (jwt is null || jwt.ValidTo == DateTime.MinValue || jwt.ValidTo <= now.UtcDateTime)
@@ -38,7 +40,7 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
     {
         // CIBA Core §14: an ID token used as a hint may have expired; product.md §12: by at most 30 days.
         var keys = await ring.GetAsync(organizationId, cancellationToken);
-        var jwt = await ValidateAsync(token, expectedIssuer, clientId, validTypes: null, keys.HintValidationKeys);
+        var jwt = await ValidateAsync(token, expectedIssuer, clientId, validTypes: null, keys.HintValidationKeys, IdTokenAlgorithms, keys);
         if (jwt is null || !Guid.TryParse(jwt.Subject, out var userId) || jwt.ValidTo == DateTime.MinValue)
         {
             return IdTokenHint.Invalid;
@@ -49,9 +51,18 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
             : IdTokenHint.Valid(userId);
     }
 
-    /// <summary>Signature, algorithm, issuer, audience and (optionally) <c>typ</c>; never the lifetime.</summary>
+    /// <summary>
+    /// Signature, algorithm (one of <paramref name="algorithms"/>, and the one the <c>kid</c>'s key was
+    /// made for), issuer, audience and (optionally) <c>typ</c>; never the lifetime.
+    /// </summary>
     private static async ValueTask<JsonWebToken?> ValidateAsync(
-        string token, string expectedIssuer, string expectedAudience, string[]? validTypes, IReadOnlyList<SecurityKey> keys)
+        string token,
+        string expectedIssuer,
+        string expectedAudience,
+        string[]? validTypes,
+        IReadOnlyList<SecurityKey> keys,
+        string[] algorithms,
+        LoadedSigningKeys ring)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
@@ -63,7 +74,8 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
             ValidIssuer = expectedIssuer,
             ValidAudience = expectedAudience,
             IssuerSigningKeys = keys,
-            ValidAlgorithms = Algorithms,
+            ValidAlgorithms = algorithms,
+            AlgorithmValidator = (algorithm, key, _, _) => algorithms.Contains(algorithm, StringComparer.Ordinal) && ring.IsKeyFor(key, algorithm),
             ValidTypes = validTypes,
             RequireSignedTokens = true,
             ValidateLifetime = false,

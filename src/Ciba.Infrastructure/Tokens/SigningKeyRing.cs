@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Security.Cryptography;
 using Ciba.Application.Tokens;
+using Ciba.Domain.Applications;
 using Ciba.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +16,10 @@ namespace Ciba.Infrastructure.Tokens;
 /// <summary>
 /// The signing keys of each organization (ADR 0015), read from the database and kept in memory for
 /// <see cref="SigningKeyOptions.CacheDuration"/>; a stale copy is served while it is re-read in the
-/// background. An organization's first key is made on first use, and rotations happen, under a
-/// PostgreSQL advisory lock per organization, so nodes never race to make two.
+/// background. Each organization has keys for every algorithm of <see cref="SigningAlgorithms.All"/>
+/// (ADR 0023): one RSA key for RS256, another for PS256, a P-256 key for ES256, each rotating on the
+/// same schedule. An organization's first key of an algorithm is made on first use, and rotations
+/// happen, under a PostgreSQL advisory lock per organization, so nodes never race to make two.
 /// </summary>
 public sealed partial class SigningKeyRing(
     IServiceScopeFactory scopes,
@@ -25,8 +28,6 @@ public sealed partial class SigningKeyRing(
     IOptions<SigningKeyOptions> options,
     ILogger<SigningKeyRing> logger) : ISigningKeyAdministration, IDisposable
 {
-    public const string Algorithm = SecurityAlgorithms.RsaSha256;
-
     /// <summary>How long a retired key stays published: the longest token lifetime plus clock skew.</summary>
     public static readonly TimeSpan PublishedAfterRetirement =
         TimeSpan.FromSeconds(Math.Max(JwtTokenIssuer.AccessTokenLifetimeSeconds, JwtTokenIssuer.IdTokenLifetimeSeconds)) + TimeSpan.FromMinutes(5);
@@ -78,14 +79,15 @@ public sealed partial class SigningKeyRing(
         var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
         var stored = await db.SigningKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var current = SelectCurrent(stored, now);
+        var current = SigningAlgorithms.All.Select(a => SelectCurrent(stored, a, now)).OfType<SigningKey>().ToHashSet();
         return stored
-            .OrderByDescending(k => k.ActivatesAt)
+            .OrderBy(k => AlgorithmOrder(k.Algorithm))
+            .ThenByDescending(k => k.ActivatesAt)
             .Select(k => new SigningKeyView(
                 k.KeyId,
                 k.Algorithm,
                 k.ActivatesAt > now ? SigningKeyState.Pending
-                    : ReferenceEquals(k, current) ? SigningKeyState.Current
+                    : current.Contains(k) ? SigningKeyState.Current
                     : k.RetiredAt + PublishedAfterRetirement > now ? SigningKeyState.Retired
                     : SigningKeyState.Unpublished,
                 k.CreatedAt,
@@ -111,9 +113,10 @@ public sealed partial class SigningKeyRing(
         {
             var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
             due = await db.SigningKeys.AsNoTracking()
-                .GroupBy(k => k.OrganizationId)
+                .GroupBy(k => new { k.OrganizationId, k.Algorithm })
                 .Where(g => g.Max(k => k.ActivatesAt) <= dueBefore)
-                .Select(g => g.Key)
+                .Select(g => g.Key.OrganizationId)
+                .Distinct()
                 .ToListAsync(cancellationToken);
             var forgetBefore = now - KeptAfterRetirement;
             await db.SigningKeys.Where(k => k.RetiredAt != null && k.RetiredAt < forgetBefore).ExecuteDeleteAsync(cancellationToken);
@@ -141,30 +144,50 @@ public sealed partial class SigningKeyRing(
         await LockAsync(db, organizationId, cancellationToken);
         var now = time.GetUtcNow();
         var stored = await db.SigningKeys.Where(k => k.OrganizationId == organizationId).ToListAsync(cancellationToken);
-        var pending = stored.Where(k => k.ActivatesAt > now).MaxBy(k => k.ActivatesAt);
-        if (pending is not null)
+        SigningKey? firstPending = null;
+        var created = new List<SigningKey>();
+        foreach (var algorithm in SigningAlgorithms.All)
         {
-            return new SigningKeyRotation(pending.KeyId, pending.ActivatesAt, AlreadyPending: true);
+            var ofAlgorithm = stored.Where(k => k.Algorithm == algorithm).ToList();
+            var pending = ofAlgorithm.Where(k => k.ActivatesAt > now).MaxBy(k => k.ActivatesAt);
+            if (pending is not null)
+            {
+                firstPending ??= pending;
+                continue;
+            }
+
+            if (onlyIfDue && ofAlgorithm.Count > 0 && ofAlgorithm.Max(k => k.ActivatesAt) > now - options.Value.RotateAfter)
+            {
+                continue;
+            }
+
+            var activatesAt = ofAlgorithm.Count == 0 ? now : now + options.Value.ActivationDelay;
+            foreach (var key in ofAlgorithm.Where(k => k.RetiredAt is null || k.RetiredAt > activatesAt))
+            {
+                key.RetiredAt = activatesAt;
+            }
+
+            created.Add(CreateKey(organizationId, algorithm, now, activatesAt));
         }
 
-        if (onlyIfDue && stored.Count > 0 && stored.Max(k => k.ActivatesAt) > now - options.Value.RotateAfter)
+        if (created.Count == 0)
         {
-            return null;
+            return firstPending is null ? null : new SigningKeyRotation(firstPending.KeyId, firstPending.ActivatesAt, AlreadyPending: true);
         }
 
-        var activatesAt = stored.Count == 0 ? now : now + options.Value.ActivationDelay;
-        var created = CreateKey(organizationId, now, activatesAt);
-        foreach (var key in stored.Where(k => k.RetiredAt is null || k.RetiredAt > activatesAt))
-        {
-            key.RetiredAt = activatesAt;
-        }
-
-        db.SigningKeys.Add(created);
+        db.SigningKeys.AddRange(created);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         _cache.TryRemove(organizationId, out _);
-        LogKeyRotated(logger, organizationId, created.KeyId, activatesAt);
-        return new SigningKeyRotation(created.KeyId, activatesAt, AlreadyPending: false);
+        foreach (var key in created)
+        {
+            LogKeyRotated(logger, organizationId, key.KeyId, key.Algorithm, key.ActivatesAt);
+        }
+
+        return new SigningKeyRotation(created[0].KeyId, created[0].ActivatesAt, AlreadyPending: false)
+        {
+            KeyIds = created.Select(k => k.KeyId).ToList(),
+        };
     }
 
     private async Task RefreshInBackgroundAsync(Guid organizationId)
@@ -189,98 +212,170 @@ public sealed partial class SigningKeyRing(
         var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
         var now = time.GetUtcNow();
         var stored = await db.SigningKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId).ToListAsync(cancellationToken);
-        if (SelectCurrent(stored, now) is null)
+        // An organization made before ADR 0023 has only RS256 keys: its PS256 and ES256 keys are made here.
+        if (SigningAlgorithms.All.Any(a => SelectCurrent(stored, a, now) is null))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await LockAsync(db, organizationId, cancellationToken);
             stored = await db.SigningKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId).ToListAsync(cancellationToken);
-            if (SelectCurrent(stored, now) is null)
+            foreach (var algorithm in SigningAlgorithms.All.Where(a => SelectCurrent(stored, a, now) is null))
             {
-                var created = CreateKey(organizationId, now, now);
+                var created = CreateKey(organizationId, algorithm, now, now);
                 db.SigningKeys.Add(created);
-                await db.SaveChangesAsync(cancellationToken);
                 stored.Add(created);
-                LogKeyCreated(logger, organizationId, created.KeyId);
+                LogKeyCreated(logger, organizationId, created.KeyId, algorithm);
             }
 
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         var loaded = stored
-            .Where(k => k.Algorithm == Algorithm)
+            .Where(k => SigningAlgorithms.IsSupported(k.Algorithm))
             .OrderByDescending(k => k.ActivatesAt)
             .Select(Load)
             .ToList();
         return new LoadedSigningKeys(loaded, now);
     }
 
-    /// <summary>The newest key that has started and not stopped signing.</summary>
-    private static SigningKey? SelectCurrent(IEnumerable<SigningKey> keys, DateTimeOffset now) =>
-        keys.Where(k => k.ActivatesAt <= now && (k.RetiredAt is null || k.RetiredAt > now)).MaxBy(k => k.ActivatesAt);
+    /// <summary>The newest key of <paramref name="algorithm"/> that has started and not stopped signing.</summary>
+    private static SigningKey? SelectCurrent(IEnumerable<SigningKey> keys, string algorithm, DateTimeOffset now) =>
+        keys.Where(k => k.Algorithm == algorithm && k.ActivatesAt <= now && (k.RetiredAt is null || k.RetiredAt > now)).MaxBy(k => k.ActivatesAt);
+
+    private static int AlgorithmOrder(string algorithm)
+    {
+        var index = SigningAlgorithms.All.ToList().IndexOf(algorithm);
+        return index < 0 ? int.MaxValue : index;
+    }
 
     private static Task<int> LockAsync(CibaDbContext db, Guid organizationId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockClass}, hashtext({organizationId.ToString()}))", cancellationToken);
 
-    private SigningKey CreateKey(Guid organizationId, DateTimeOffset now, DateTimeOffset activatesAt)
+    /// <summary>
+    /// A new key for <paramref name="algorithm"/>: RSA 2048 for RS256 and PS256 (never the same key
+    /// for both, ADR 0023), P-256 for ES256. Its <c>kid</c> is its JWK thumbprint (RFC 7638).
+    /// </summary>
+    private SigningKey CreateKey(Guid organizationId, string algorithm, DateTimeOffset now, DateTimeOffset activatesAt)
     {
-        using var rsa = RSA.Create(KeySizeInBits);
-        var publicKey = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false));
-        var keyId = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromRSASecurityKey(publicKey).ComputeJwkThumbprint());
-        return new SigningKey
+        byte[] pkcs8;
+        string keyId;
+        if (algorithm == SigningAlgorithms.ES256)
         {
-            KeyId = keyId,
-            OrganizationId = organizationId,
-            Algorithm = Algorithm,
-            ProtectedPrivateKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
-            CreatedAt = now,
-            ActivatesAt = activatesAt,
-        };
+            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            pkcs8 = ecdsa.ExportPkcs8PrivateKey();
+            using var publicPart = ECDsa.Create(ecdsa.ExportParameters(includePrivateParameters: false));
+            keyId = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(publicPart)).ComputeJwkThumbprint());
+        }
+        else
+        {
+            using var rsa = RSA.Create(KeySizeInBits);
+            pkcs8 = rsa.ExportPkcs8PrivateKey();
+            var publicKey = new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false));
+            keyId = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromRSASecurityKey(publicKey).ComputeJwkThumbprint());
+        }
+
+        try
+        {
+            return new SigningKey
+            {
+                KeyId = keyId,
+                OrganizationId = organizationId,
+                Algorithm = algorithm,
+                ProtectedPrivateKey = Convert.ToBase64String(_protector.Protect(pkcs8)),
+                CreatedAt = now,
+                ActivatesAt = activatesAt,
+            };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
     }
 
     private LoadedSigningKey Load(SigningKey stored)
     {
-        var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(stored.ProtectedPrivateKey)), out _);
-        var parameters = rsa.ExportParameters(includePrivateParameters: false);
-        var key = new RsaSecurityKey(rsa) { KeyId = stored.KeyId };
-        var publicKey = new PublicSigningKey(stored.KeyId, "RS256", Base64UrlEncoder.Encode(parameters.Modulus), Base64UrlEncoder.Encode(parameters.Exponent));
-        return new LoadedSigningKey(stored.KeyId, key, new SigningCredentials(key, Algorithm), publicKey, stored.ActivatesAt, stored.RetiredAt);
+        var pkcs8 = _protector.Unprotect(Convert.FromBase64String(stored.ProtectedPrivateKey));
+        try
+        {
+            if (stored.Algorithm == SigningAlgorithms.ES256)
+            {
+                var ecdsa = ECDsa.Create();
+                ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+                var point = ecdsa.ExportParameters(includePrivateParameters: false).Q;
+                var ecKey = new ECDsaSecurityKey(ecdsa) { KeyId = stored.KeyId };
+                var ecPublic = new PublicSigningKey(
+                    stored.KeyId, stored.Algorithm, "EC", Curve: "P-256", X: Base64UrlEncoder.Encode(point.X), Y: Base64UrlEncoder.Encode(point.Y));
+                return new LoadedSigningKey(stored.KeyId, stored.Algorithm, ecKey, new SigningCredentials(ecKey, stored.Algorithm), ecPublic, stored.ActivatesAt, stored.RetiredAt);
+            }
+
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            var parameters = rsa.ExportParameters(includePrivateParameters: false);
+            var key = new RsaSecurityKey(rsa) { KeyId = stored.KeyId };
+            var publicKey = new PublicSigningKey(
+                stored.KeyId, stored.Algorithm, "RSA", Modulus: Base64UrlEncoder.Encode(parameters.Modulus), Exponent: Base64UrlEncoder.Encode(parameters.Exponent));
+            return new LoadedSigningKey(stored.KeyId, stored.Algorithm, key, new SigningCredentials(key, stored.Algorithm), publicKey, stored.ActivatesAt, stored.RetiredAt);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Created signing key {KeyId} for organization {OrganizationId}.")]
-    private static partial void LogKeyCreated(ILogger logger, Guid organizationId, string keyId);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Created {Algorithm} signing key {KeyId} for organization {OrganizationId}.")]
+    private static partial void LogKeyCreated(ILogger logger, Guid organizationId, string keyId, string algorithm);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Re-reading the signing keys failed; the cached keys stay in use.")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Rotated the signing key of organization {OrganizationId}: {KeyId} signs from {ActivatesAt}.")]
-    private static partial void LogKeyRotated(ILogger logger, Guid organizationId, string keyId, DateTimeOffset activatesAt);
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Rotated the {Algorithm} signing key of organization {OrganizationId}: {KeyId} signs from {ActivatesAt}.")]
+    private static partial void LogKeyRotated(ILogger logger, Guid organizationId, string keyId, string algorithm, DateTimeOffset activatesAt);
 }
 
 public sealed record LoadedSigningKey(
-    string KeyId, RsaSecurityKey Key, SigningCredentials Credentials, PublicSigningKey PublicKey, DateTimeOffset ActivatesAt, DateTimeOffset? RetiredAt)
+    string KeyId,
+    string Algorithm,
+    AsymmetricSecurityKey Key,
+    SigningCredentials Credentials,
+    PublicSigningKey PublicKey,
+    DateTimeOffset ActivatesAt,
+    DateTimeOffset? RetiredAt)
 {
     public bool SignsAt(DateTimeOffset now) => ActivatesAt <= now && (RetiredAt is null || RetiredAt > now);
 
     public bool PublishedAt(DateTimeOffset now) => RetiredAt is null || RetiredAt + SigningKeyRing.PublishedAfterRetirement > now;
 }
 
-/// <summary>A snapshot of one organization's keys, newest first.</summary>
-public sealed class LoadedSigningKeys(IReadOnlyList<LoadedSigningKey> keys, DateTimeOffset loadedAt)
+/// <summary>A snapshot of one organization's keys of every algorithm, newest first.</summary>
+public sealed class LoadedSigningKeys
 {
-    public IReadOnlyList<LoadedSigningKey> Keys { get; } = keys;
+    private readonly Dictionary<string, LoadedSigningKey> _byKeyId;
 
-    public DateTimeOffset LoadedAt { get; } = loadedAt;
+    public LoadedSigningKeys(IReadOnlyList<LoadedSigningKey> keys, DateTimeOffset loadedAt)
+    {
+        Keys = keys;
+        LoadedAt = loadedAt;
+        _byKeyId = keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+        HintValidationKeys = keys.Select(k => (SecurityKey)k.Key).ToList();
+    }
 
-    /// <summary>The key that signs at <paramref name="now"/>: the newest started one (never a pending one).</summary>
-    public LoadedSigningKey Current(DateTimeOffset now) =>
-        Keys.FirstOrDefault(k => k.SignsAt(now))
-        ?? Keys.Where(k => k.ActivatesAt <= now).MaxBy(k => k.ActivatesAt)
-        ?? throw new InvalidOperationException("No signing key has started.");
+    public IReadOnlyList<LoadedSigningKey> Keys { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    /// <summary>The <paramref name="algorithm"/> key that signs at <paramref name="now"/>: the newest started one (never a pending one).</summary>
+    public LoadedSigningKey Current(string algorithm, DateTimeOffset now) =>
+        Keys.FirstOrDefault(k => k.Algorithm == algorithm && k.SignsAt(now))
+        ?? Keys.Where(k => k.Algorithm == algorithm && k.ActivatesAt <= now).MaxBy(k => k.ActivatesAt)
+        ?? throw new InvalidOperationException($"No {algorithm} signing key has started.");
 
     /// <summary>The keys in the JWKS at <paramref name="now"/>: pending, current and retired until their tokens expire.</summary>
     public IReadOnlyList<LoadedSigningKey> Published(DateTimeOffset now) => Keys.Where(k => k.PublishedAt(now)).ToList();
 
     /// <summary>Every kept key: an expired ID token used as a hint may be signed by an unpublished one.</summary>
-    public IReadOnlyList<SecurityKey> HintValidationKeys => Keys.Select(k => (SecurityKey)k.Key).ToList();
+    public IReadOnlyList<SecurityKey> HintValidationKeys { get; }
+
+    /// <summary>Whether <paramref name="key"/> is ours and made for <paramref name="algorithm"/>: a key signs with one algorithm only.</summary>
+    public bool IsKeyFor(SecurityKey key, string algorithm) =>
+        key?.KeyId is { } keyId && _byKeyId.TryGetValue(keyId, out var loaded) && loaded.Algorithm == algorithm;
 }

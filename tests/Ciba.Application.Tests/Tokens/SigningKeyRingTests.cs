@@ -48,11 +48,11 @@ public class SigningKeyRingTests(ApplicationFixture fixture) : IClassFixture<App
         var loaded = await Task.WhenAll(nodes.Select(n => n.GetAsync(_acme, CancellationToken.None).AsTask()));
 
         var now = fixture.Time.GetUtcNow();
-        Assert.Single(loaded.Select(k => k.Current(now).KeyId).Distinct());
-        var key = Assert.Single(await StoredAsync());
-        Assert.Equal("RS256", key.Algorithm);
-        Assert.Equal(_acme, key.OrganizationId);
-        Assert.Equal(loaded[0].Current(now).KeyId, key.KeyId);
+        Assert.Single(loaded.Select(k => k.Current("RS256", now).KeyId).Distinct());
+        var stored = await StoredAsync();
+        Assert.Equal(["ES256", "PS256", "RS256"], stored.Select(k => k.Algorithm).Order(StringComparer.Ordinal));
+        Assert.All(stored, k => Assert.Equal(_acme, k.OrganizationId));
+        Assert.Equal(loaded[0].Current("RS256", now).KeyId, stored.Single(k => k.Algorithm == "RS256").KeyId);
         nodes.ForEach(n => n.Dispose());
     }
 
@@ -62,10 +62,16 @@ public class SigningKeyRingTests(ApplicationFixture fixture) : IClassFixture<App
         using var node = NewNode();
         await node.GetAsync(_acme, CancellationToken.None);
 
-        var stored = Assert.Single(await StoredAsync());
+        var stored = await StoredAsync();
 
-        using var rsa = RSA.Create();
-        Assert.ThrowsAny<CryptographicException>(() => rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(stored.ProtectedPrivateKey), out _));
+        Assert.Equal(3, stored.Count);
+        foreach (var key in stored)
+        {
+            using var rsa = RSA.Create();
+            using var ecdsa = ECDsa.Create();
+            Assert.ThrowsAny<CryptographicException>(() => rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(key.ProtectedPrivateKey), out _));
+            Assert.ThrowsAny<CryptographicException>(() => ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(key.ProtectedPrivateKey), out _));
+        }
     }
 
     [Fact]
@@ -94,7 +100,7 @@ public class SigningKeyRingTests(ApplicationFixture fixture) : IClassFixture<App
         Assert.NotEmpty(acmeKeys);
         Assert.NotEmpty(otherKeys);
         Assert.Empty(acmeKeys.Intersect(otherKeys));
-        Assert.Equal(acmeKeys.Single(), new JsonWebToken(tokens.AccessToken).Kid);
+        Assert.Contains(new JsonWebToken(tokens.AccessToken).Kid, acmeKeys);
         Assert.NotNull(await reader.ReadAccessTokenAsync(_acme, tokens.AccessToken, Issuer, Audience, CancellationToken.None));
         // Same issuer and audience strings, so only the keys tell the organizations apart.
         Assert.Null(await reader.ReadAccessTokenAsync(_other, tokens.AccessToken, Issuer, Audience, CancellationToken.None));
@@ -168,7 +174,7 @@ public class SigningKeyRingTests(ApplicationFixture fixture) : IClassFixture<App
         var published = (await FreshIssuer().GetPublicKeysAsync(_acme, CancellationToken.None)).Select(k => k.KeyId).ToList();
 
         Assert.DoesNotContain(oldKid, published);
-        Assert.Single(published);
+        Assert.Equal(3, published.Count); // the current key of each algorithm
         Assert.Contains((await node.ListAsync(_acme, CancellationToken.None)), k => k.KeyId == oldKid && k.State == SigningKeyState.Unpublished);
     }
 
@@ -181,7 +187,7 @@ public class SigningKeyRingTests(ApplicationFixture fixture) : IClassFixture<App
 
         var rotations = await Task.WhenAll(first.RotateAsync(_acme, CancellationToken.None), second.RotateAsync(_acme, CancellationToken.None));
 
-        Assert.Equal(2, (await StoredAsync()).Count);
+        Assert.Equal(6, (await StoredAsync()).Count); // one current and one pending key per algorithm
         Assert.Single(rotations.Select(r => r.KeyId).Distinct());
         Assert.Single(rotations, r => !r.AlreadyPending);
     }
@@ -199,7 +205,7 @@ public class SigningKeyRingTests(ApplicationFixture fixture) : IClassFixture<App
         var rotated = await Task.WhenAll(first.RotateDueKeysAsync(CancellationToken.None), second.RotateDueKeysAsync(CancellationToken.None));
 
         Assert.Equal(2, rotated.Sum());
-        Assert.Equal(4, (await StoredAsync()).Count);
+        Assert.Equal(12, (await StoredAsync()).Count);
         Assert.Equal(0, await first.RotateDueKeysAsync(CancellationToken.None));
     }
 

@@ -217,6 +217,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         ("applications/{app}", ["Name", "Description"]),
         ("applications/{app}/protocol", ["GrantTypes", "ExpirySeconds", "Channels", "PollingIntervalSeconds"]),
         ("applications/{app}/client-authentication", ["TokenEndpointAuthMethod", "Jwks", "JwksUri", "RequireSignedRequests"]),
+        ("applications/{app}/protocol/id-token-signing", ["IdTokenSigningAlgorithm"]),
         ("users/new", ["UserName", "DisplayName", "Email", "Mobile", "Password"]),
         ("users/{bob}", ["UserName", "DisplayName", "Email", "Mobile", "EmailVerified"]),
         ("users/{bob}/password", ["Password"]),

@@ -47,7 +47,7 @@ public sealed class SigningKeyEndpointTests(CibaWebFactory factory) : IClassFixt
         Assert.Contains("Published, signs soon", page, StringComparison.Ordinal);
         Assert.Contains(oldKid, page, StringComparison.Ordinal);
         var published = await KeyIdsAsync("demo");
-        Assert.Equal(2, published.Count);
+        Assert.Equal(6, published.Count); // the current and the new key of each of RS256, PS256, ES256 (ADR 0023)
         Assert.Equal(oldKid, new JsonWebToken(await AccessTokenAsync()).Kid);
 
         factory.Time.Advance(new SigningKeyOptions().ActivationDelay);

@@ -30,8 +30,8 @@ public sealed class DiscoveryAndUserInfoTests(CibaWebFactory factory) : IClassFi
         Assert.Contains("sub", Strings(root, "claims_supported"));
         Assert.Equal(JsonValueKind.Array, root.GetProperty("response_types_supported").ValueKind);
         Assert.Equal(["public"], Strings(root, "subject_types_supported"));
-        Assert.Equal(["RS256"], Strings(root, "id_token_signing_alg_values_supported"));
-        Assert.Equal(["client_secret_basic", "client_secret_post"], Strings(root, "token_endpoint_auth_methods_supported"));
+        Assert.Equal(["RS256", "PS256", "ES256"], Strings(root, "id_token_signing_alg_values_supported"));
+        Assert.Equal(["client_secret_basic", "client_secret_post", "private_key_jwt"], Strings(root, "token_endpoint_auth_methods_supported"));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class DiscoveryAndUserInfoTests(CibaWebFactory factory) : IClassFi
 
         await ProtocolClient.AssertOkAsync(response);
         using var json = await ProtocolClient.ReadJsonAsync(response);
-        var key = Assert.Single(json.RootElement.GetProperty("keys").EnumerateArray());
+        var key = json.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("alg").GetString() == "RS256");
         Assert.Equal("RSA", key.GetProperty("kty").GetString());
         Assert.Equal("sig", key.GetProperty("use").GetString());
         Assert.Equal("RS256", key.GetProperty("alg").GetString());

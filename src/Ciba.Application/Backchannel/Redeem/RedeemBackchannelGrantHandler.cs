@@ -126,7 +126,10 @@ internal sealed class RedeemBackchannelGrantHandler(
             authRequest.UserId,
             authRequest.Scope,
             authRequest.AuthenticatedAt ?? authRequest.DecidedAt ?? now,
-            now);
+            now)
+        {
+            IdTokenSigningAlgorithm = client.IdTokenSigningAlgorithm,
+        };
         return issuer.IssueAsync(grant, cancellationToken);
     }
 }

@@ -12,10 +12,16 @@ public sealed record AuthenticatedClient(
     CibaSettings CibaSettings,
     bool RequireSignedRequests = false)
 {
+    /// <summary>The algorithm of the client's ID tokens (product.md §10, ADR 0023).</summary>
+    public string IdTokenSigningAlgorithm { get; init; } = SigningAlgorithms.Default;
+
     public static AuthenticatedClient Of(ClientApplication application)
     {
         ArgumentNullException.ThrowIfNull(application);
         return new AuthenticatedClient(
-            application.Id, application.OrganizationId, application.ClientId, application.Name, application.AllowsCiba, application.CibaSettings, application.RequireSignedRequests);
+            application.Id, application.OrganizationId, application.ClientId, application.Name, application.AllowsCiba, application.CibaSettings, application.RequireSignedRequests)
+        {
+            IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
+        };
     }
 }

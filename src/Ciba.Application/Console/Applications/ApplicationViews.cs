@@ -17,6 +17,9 @@ public sealed record ApplicationDetails(
     DateTimeOffset UpdatedAt)
 {
     public bool AllowsCiba => GrantTypes.Contains(Domain.Applications.GrantTypes.Ciba, StringComparer.Ordinal);
+
+    /// <summary>The algorithm of the application's ID tokens (ADR 0023).</summary>
+    public string IdTokenSigningAlgorithm { get; init; } = SigningAlgorithms.Default;
 }
 
 /// <summary>A client secret in clear, returned once when it is created or replaced.</summary>

@@ -22,6 +22,7 @@ internal sealed class ClientApplicationConfiguration : IEntityTypeConfiguration<
         builder.Ignore(a => a.AllowsCiba);
         ConfigureClientAuthentication(builder);
         builder.Property<List<string>>("_grantTypes").HasColumnName("GrantTypes").IsRequired();
+        builder.Property(a => a.IdTokenSigningAlgorithm).HasMaxLength(ClientApplication.MaxSigningAlgorithmLength).IsRequired().HasDefaultValue(SigningAlgorithms.Default);
         builder.ComplexProperty(a => a.CibaSettings, settings =>
         {
             settings.Property(s => s.ExpirySeconds).HasColumnName("CibaExpirySeconds");

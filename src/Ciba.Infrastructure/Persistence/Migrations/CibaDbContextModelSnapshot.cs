@@ -53,6 +53,12 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.Property<string>("JwksUri")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+                    b.Property<string>("IdTokenSigningAlgorithm")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("RS256");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -1,6 +1,9 @@
 namespace Ciba.Web.Protocol.Discovery;
 
-/// <summary>OpenID Provider metadata (OpenID Connect Discovery §3, CIBA Core §4; product.md §7).</summary>
+/// <summary>
+/// OpenID Provider metadata (OpenID Connect Discovery §3, CIBA Core §4, RFC 8414 §2; product.md §7 and §10),
+/// served at the OpenID location and at the RFC 8414 §3 location.
+/// </summary>
 public sealed record DiscoveryDocument(
     string Issuer,
     string BackchannelAuthenticationEndpoint,
@@ -15,10 +18,16 @@ public sealed record DiscoveryDocument(
     IReadOnlyList<string> ResponseTypesSupported,
     IReadOnlyList<string> SubjectTypesSupported,
     IReadOnlyList<string> IdTokenSigningAlgValuesSupported,
-    IReadOnlyList<string> TokenEndpointAuthMethodsSupported);
+    IReadOnlyList<string> TokenEndpointAuthMethodsSupported,
+    IReadOnlyList<string> TokenEndpointAuthSigningAlgValuesSupported,
+    IReadOnlyList<string> BackchannelAuthenticationRequestSigningAlgValuesSupported,
+    bool RequestParameterSupported);
 
 /// <summary>A JWK Set (RFC 7517 §5).</summary>
 public sealed record JsonWebKeySetDocument(IReadOnlyList<JsonWebKeyDocument> Keys);
 
-/// <summary>An RSA public signing key (RFC 7517 §4, RFC 7518 §6.3.1).</summary>
-public sealed record JsonWebKeyDocument(string Kty, string Use, string Alg, string Kid, string N, string E);
+/// <summary>
+/// A public signing key for one algorithm (RFC 7517 §4): RSA with <c>n</c> and <c>e</c> (RFC 7518 §6.3.1)
+/// or EC with <c>crv</c>, <c>x</c> and <c>y</c> (RFC 7518 §6.2.1); the members of the other type are omitted.
+/// </summary>
+public sealed record JsonWebKeyDocument(string Kty, string Use, string Alg, string Kid, string? N = null, string? E = null, string? Crv = null, string? X = null, string? Y = null);

@@ -27,6 +27,9 @@ internal sealed class GetApplicationHandler(IApplicationDbContext db) : IRequest
             application.GrantTypes,
             application.CibaSettings,
             application.CreatedAt,
-            application.UpdatedAt);
+            application.UpdatedAt)
+        {
+            IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
+        };
     }
 }
