@@ -22,6 +22,8 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotentReadBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
+        services.AddScoped<Tokens.Refresh.RefreshTokens>();
+        services.AddScoped<Apis.ApiScopeCatalog>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

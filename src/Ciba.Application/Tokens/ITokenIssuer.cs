@@ -21,7 +21,11 @@ public sealed record TokenGrant(
     Guid UserId,
     string Scope,
     DateTimeOffset AuthenticatedAt,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt)
+{
+    /// <summary>Every resource the access token is for (RFC 8707 §2); when set, it replaces <see cref="Audience"/>.</summary>
+    public IReadOnlyList<string>? Audiences { get; init; }
+}
 
 public sealed record IssuedTokens(string AccessToken, string IdToken, int ExpiresInSeconds);
 

@@ -29,7 +29,27 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
         return Guid.TryParse(jwt.Subject, out var userId)
             && jwt.TryGetPayloadValue<string>("client_id", out var clientId)
             && jwt.TryGetPayloadValue<string>("scope", out var scope)
-            ? new AccessTokenClaims(userId, clientId, scope)
+            ? new AccessTokenClaims(userId, clientId, scope, jwt.Id)
+            : null;
+    }
+
+    public async ValueTask<IssuedAccessToken?> ReadIssuedAccessTokenAsync(
+        Guid organizationId, string token, string expectedIssuer, CancellationToken cancellationToken)
+    {
+        var keys = await ring.GetAsync(organizationId, cancellationToken);
+        var published = keys.Published(time.GetUtcNow()).Select(k => (SecurityKey)k.Key).ToList();
+        var jwt = await ValidateAsync(token, expectedIssuer, expectedAudience: null, AccessTokenTypes, published);
+        if (jwt is null || jwt.ValidTo == DateTime.MinValue || jwt.IssuedAt == DateTime.MinValue || string.IsNullOrEmpty(jwt.Id))
+        {
+            return null;
+        }
+
+        return Guid.TryParse(jwt.Subject, out var userId)
+            && jwt.TryGetPayloadValue<string>("client_id", out var clientId)
+            && jwt.TryGetPayloadValue<string>("scope", out var scope)
+            ? new IssuedAccessToken(
+                userId, clientId, scope, jwt.Id,
+                new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Audiences.ToList())
             : null;
     }
 
@@ -51,7 +71,7 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
 
     /// <summary>Signature, algorithm, issuer, audience and (optionally) <c>typ</c>; never the lifetime.</summary>
     private static async ValueTask<JsonWebToken?> ValidateAsync(
-        string token, string expectedIssuer, string expectedAudience, string[]? validTypes, IReadOnlyList<SecurityKey> keys)
+        string token, string expectedIssuer, string? expectedAudience, string[]? validTypes, IReadOnlyList<SecurityKey> keys)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
@@ -62,6 +82,7 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
         {
             ValidIssuer = expectedIssuer,
             ValidAudience = expectedAudience,
+            ValidateAudience = expectedAudience is not null,
             IssuerSigningKeys = keys,
             ValidAlgorithms = Algorithms,
             ValidTypes = validTypes,

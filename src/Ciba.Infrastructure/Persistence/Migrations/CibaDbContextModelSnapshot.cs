@@ -23,6 +23,71 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiResource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Identifier")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Identifier")
+                        .IsUnique();
+
+                    b.ToTable("ApiResources", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiScope", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApiResourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiResourceId");
+
+                    b.HasIndex("OrganizationId", "Value")
+                        .IsUnique();
+
+                    b.ToTable("ApiScopes", (string)null);
+                });
+
             modelBuilder.Entity("Ciba.Domain.Applications.ClientApplication", b =>
                 {
                     b.Property<Guid>("Id")
@@ -57,6 +122,11 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.PrimitiveCollection<List<string>>("_apiScopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("ApiScopes");
+
                     b.PrimitiveCollection<List<string>>("_grantTypes")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -79,6 +149,23 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                                 .HasColumnName("CibaPollingIntervalSeconds");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "RefreshTokens", "Ciba.Domain.Applications.ClientApplication.RefreshTokens#RefreshTokenSettings", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("AbsoluteLifetimeSeconds")
+                                .HasColumnType("integer")
+                                .HasColumnName("RefreshTokenAbsoluteLifetimeSeconds");
+
+                            b1.Property<bool>("AlwaysIssue")
+                                .HasColumnType("boolean")
+                                .HasColumnName("RefreshTokenAlwaysIssue");
+
+                            b1.Property<int>("IdleLifetimeSeconds")
+                                .HasColumnType("integer")
+                                .HasColumnName("RefreshTokenIdleLifetimeSeconds");
+                        });
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClientId")
@@ -97,6 +184,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<Guid>("ApplicationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Audience")
+                        .HasColumnType("text");
 
                     b.Property<byte[]>("AuthReqIdHash")
                         .IsRequired()
@@ -371,6 +461,108 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("Organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RefreshToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Audience")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("AuthenticatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("FamilyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("IdleExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RotatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RotatedFromId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("FamilyId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "ExpiresAt");
+
+                    b.HasIndex("UserId", "ApplicationId");
+
+                    b.ToTable("RefreshTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RevokedAccessToken", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Jti")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "Jti");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RevokedAccessTokens", (string)null);
                 });
 
             modelBuilder.Entity("Ciba.Infrastructure.Identity.CibaUser", b =>
@@ -660,6 +852,24 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiResource", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiScope", b =>
+                {
+                    b.HasOne("Ciba.Domain.Apis.ApiResource", null)
+                        .WithMany("Scopes")
+                        .HasForeignKey("ApiResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ciba.Domain.Applications.ClientApplication", b =>
                 {
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
@@ -714,6 +924,42 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("BackchannelRequestId")
                         .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RefreshToken", b =>
+                {
+                    b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ciba.Infrastructure.Identity.CibaUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RevokedAccessToken", b =>
+                {
+                    b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()
@@ -798,6 +1044,11 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiResource", b =>
+                {
+                    b.Navigation("Scopes");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,3 +1,4 @@
+using Ciba.Application.Apis;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Tokens;
@@ -10,7 +11,7 @@ namespace Ciba.Web.Protocol.Discovery;
 
 /// <summary>Discovery (OpenID Connect Discovery §4) and the JWKS of an organization.</summary>
 [OAuthExceptionFilter]
-public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIssuer tokens) : ControllerBase
+public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIssuer tokens, ApiScopeCatalog apiScopes) : ControllerBase
 {
     private static readonly string[] DeliveryModes = ["poll"];
 
@@ -22,8 +23,10 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
     private static readonly IReadOnlyList<string> SupportedGrantTypes = GrantTypes.Served;
 
     [HttpGet("t/{org}/oauth2/token/.well-known/openid-configuration")]
-    public IActionResult Configuration()
+    public async Task<IActionResult> Configuration()
     {
+        // No action parameters, like the other protocol endpoints.
+        var cancellationToken = HttpContext.RequestAborted;
         var organization = OrganizationRouteMiddleware.Current(HttpContext);
         if (organization is null)
         {
@@ -41,12 +44,19 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
             SupportedGrantTypes,
             DeliveryModes,
             BackchannelUserCodeParameterSupported: false,
-            Scopes.Supported,
+            [.. Scopes.Supported, .. await apiScopes.ListValuesAsync(organization.Id, cancellationToken)],
             Scopes.Claims,
             ResponseTypes,
             SubjectTypes,
             SigningAlgorithms,
-            AuthMethods);
+            AuthMethods)
+        {
+            // product.md §13
+            RevocationEndpoint = settings.RevocationEndpoint(handle),
+            RevocationEndpointAuthMethodsSupported = AuthMethods,
+            IntrospectionEndpoint = settings.IntrospectionEndpoint(handle),
+            IntrospectionEndpointAuthMethodsSupported = AuthMethods,
+        };
         return new ProtocolJsonResult<DiscoveryDocument>(document, ProtocolJsonContext.Default.DiscoveryDocument, noStore: false);
     }
 

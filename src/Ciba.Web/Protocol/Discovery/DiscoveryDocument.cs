@@ -1,7 +1,7 @@
 namespace Ciba.Web.Protocol.Discovery;
 
 /// <summary>OpenID Provider metadata (OpenID Connect Discovery §3, CIBA Core §4; product.md §7).</summary>
-public sealed record DiscoveryDocument(
+public sealed partial record DiscoveryDocument(
     string Issuer,
     string BackchannelAuthenticationEndpoint,
     string TokenEndpoint,
