@@ -9,7 +9,7 @@ public sealed partial class TokenController
 {
     private async Task<IActionResult> RefreshAsync(OrganizationSummary organization, ProtocolForm form, CancellationToken cancellationToken)
     {
-        var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
+        var (client, failure) = await ClientAuthentication.AuthenticateAsync(authenticator, organization, Request, form, cancellationToken);
         if (client is null)
         {
             return Refuse(null, failure!.Error, failure.Challenge);

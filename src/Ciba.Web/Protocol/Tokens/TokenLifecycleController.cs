@@ -1,3 +1,4 @@
+using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Tokens.Introspect;
 using Ciba.Application.Tokens.Revoke;
@@ -13,7 +14,7 @@ namespace Ciba.Web.Protocol.Tokens;
 /// </summary>
 [IgnoreAntiforgeryToken]
 [OAuthExceptionFilter]
-public sealed class TokenLifecycleController(IMediator mediator, ILogger<TokenLifecycleController> logger) : ControllerBase
+public sealed class TokenLifecycleController(IMediator mediator, IClientAuthenticator authenticator, ILogger<TokenLifecycleController> logger) : ControllerBase
 {
     public const string RevocationRoute = "t/{org}/oauth2/revoke";
     public const string IntrospectionRoute = "t/{org}/oauth2/introspect";
@@ -75,7 +76,7 @@ public sealed class TokenLifecycleController(IMediator mediator, ILogger<TokenLi
             return (null, null, null, Refuse(null, formError!));
         }
 
-        var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
+        var (client, failure) = await ClientAuthentication.AuthenticateAsync(authenticator, organization, Request, form, cancellationToken);
         return client is null
             ? (null, null, null, Refuse(null, failure!.Error, failure.Challenge))
             : (organization, form, client, null);
