@@ -24,6 +24,9 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotentReadBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
+        services.AddScoped<Tokens.Refresh.RefreshTokens>();
+        services.AddScoped<Apis.ApiScopeCatalog>();
+        services.AddScoped<Apis.ApiAudiences>();
         services.AddScoped<IClientAuthenticator, ClientAuthenticator>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasicAuthentication>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();

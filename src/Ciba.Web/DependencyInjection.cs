@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddAuthorization();
         services.AddConsole();
         services.AddOptions<SignInSessionOptions>().BindConfiguration(SignInSessionOptions.SectionName).ValidateOnStart();
+        services.AddScoped<Consent.ConsentScopeWords>();
         services.AddSingleton<IValidateOptions<SignInSessionOptions>, SignInSessionOptionsValidator>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddCookie(IdentityConstants.ApplicationScheme, ConfigureSignInCookie);

@@ -42,6 +42,16 @@ public class DemoDataTests(CibaWebFactory factory) : IClassFixture<CibaWebFactor
         var web = await db.Applications.SingleAsync(a => a.ClientId == "demo-web");
         Assert.False(web.AllowsCiba);
 
+        // Issue 13 item 4: the seed ticks only grants that work; the demo API's scopes are the kiosk's.
+        Assert.Equal([GrantTypes.Ciba, GrantTypes.RefreshToken], tv.GrantTypes);
+        Assert.Equal([GrantTypes.Ciba, GrantTypes.RefreshToken], kiosk.GrantTypes);
+        Assert.Empty(web.GrantTypes);
+        Assert.All((await db.Applications.ToListAsync()).SelectMany(a => a.GrantTypes), g => Assert.True(GrantTypes.IsServed(g)));
+        Assert.Equal([DemoApis.PhotosRead], kiosk.ApiScopes);
+        var api = await db.ApiResources.Include(a => a.Scopes).SingleAsync(a => a.OrganizationId == organization.Id);
+        Assert.Equal(DemoApis.PhotosIdentifier, api.Identifier);
+        Assert.Equal([DemoApis.PhotosRead, DemoApis.PhotosWrite], api.Scopes.Select(s => s.Value).Order());
+
         var providers = await db.NotificationProviders.SingleAsync(p => p.OrganizationId == organization.Id);
         Assert.Equal(EmailProviderKind.DevelopmentInbox, providers.EmailProvider);
         Assert.Equal(SmsProviderKind.DevelopmentInbox, providers.SmsProvider);

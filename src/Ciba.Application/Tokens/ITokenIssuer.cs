@@ -25,6 +25,9 @@ public sealed record TokenGrant(
 {
     /// <summary>The application's ID token algorithm (product.md §10); access tokens are always RS256 (ADR 0023).</summary>
     public string IdTokenSigningAlgorithm { get; init; } = Domain.Applications.SigningAlgorithms.Default;
+
+    /// <summary>Every resource the access token is for (RFC 8707 §2); when set, it replaces <see cref="Audience"/>.</summary>
+    public IReadOnlyList<string>? Audiences { get; init; }
 }
 
 public sealed record IssuedTokens(string AccessToken, string IdToken, int ExpiresInSeconds);

@@ -14,10 +14,22 @@ public interface ITokenReader
     /// signature with a key of the organization, issuer, the presenting client among the audiences,
     /// and expired at most <see cref="IdTokenHint.MaxAgePastExpiry"/> ago.
     /// </summary>
+    /// <summary>
+    /// Reads an access token this organization issued, for introspection and revocation (RFC 7662,
+    /// RFC 7009): signature with a published key, issuer and type, whatever its audience; null when
+    /// any check fails. Its lifetime is the caller's to judge.
+    /// </summary>
+    ValueTask<IssuedAccessToken?> ReadIssuedAccessTokenAsync(Guid organizationId, string token, string expectedIssuer, CancellationToken cancellationToken);
+
     ValueTask<IdTokenHint> ReadIdTokenHintAsync(Guid organizationId, string token, string expectedIssuer, string clientId, CancellationToken cancellationToken);
 }
 
-public sealed record AccessTokenClaims(Guid UserId, string ClientId, string Scope);
+/// <param name="Jti">The token's id, checked against revoked access tokens.</param>
+public sealed record AccessTokenClaims(Guid UserId, string ClientId, string Scope, string? Jti = null);
+
+/// <summary>An access token this organization issued, as introspection reports it.</summary>
+public sealed record IssuedAccessToken(
+    Guid UserId, string ClientId, string Scope, string Jti, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Audiences);
 
 public enum IdTokenHintStatus
 {

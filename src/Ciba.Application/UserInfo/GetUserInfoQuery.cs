@@ -5,6 +5,7 @@ using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Tokens;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Ciba.Application.UserInfo;
@@ -21,7 +22,7 @@ public sealed record UserInfoResponse(
     bool? EmailVerified,
     string? PhoneNumber);
 
-internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory users, IOptions<CibaOptions> options, TimeProvider time)
+internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory users, IApplicationDbContext db, IOptions<CibaOptions> options, TimeProvider time)
     : IRequestHandler<GetUserInfoQuery, Result<UserInfoResponse>>
 {
     private static readonly Error InvalidToken = new(OAuthErrorCodes.InvalidToken, "The access token is missing, invalid or expired.");
@@ -38,6 +39,13 @@ internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory use
             request.Organization.Id,
             request.AccessToken, options.Value.Issuer(handle), options.Value.UserInfoEndpoint(handle), cancellationToken);
         if (claims is null || !Scopes.Contains(claims.Scope, Scopes.OpenId))
+        {
+            return InvalidToken;
+        }
+
+        // RFC 7009: a revoked access token stops working here too.
+        var organizationId = request.Organization.Id;
+        if (claims.Jti is { } jti && await db.RevokedAccessTokens.AsNoTracking().AnyAsync(r => r.OrganizationId == organizationId && r.Jti == jti, cancellationToken))
         {
             return InvalidToken;
         }

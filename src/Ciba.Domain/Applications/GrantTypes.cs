@@ -11,7 +11,7 @@ public static class GrantTypes
     /// the console offers and discovery lists (product.md §13: only grants that work are offered).
     /// A grant joins this list when the token endpoint serves it.
     /// </summary>
-    public static IReadOnlyList<string> Served { get; } = [Ciba];
+    public static IReadOnlyList<string> Served { get; } = [Ciba, RefreshToken];
 
     public static bool IsServed(string grantType) => Served.Contains(grantType, StringComparer.Ordinal);
 }

@@ -1,8 +1,10 @@
 using Ciba.Application.Common.Interfaces;
+using Ciba.Domain.Apis;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
 using Ciba.Domain.Organizations;
+using Ciba.Domain.Tokens;
 using Ciba.Infrastructure.Identity;
 using Ciba.Infrastructure.Tokens;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -26,6 +28,14 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
     public DbSet<NotificationProviders> NotificationProviders => Set<NotificationProviders>();
 
     public DbSet<DevelopmentInboxMessage> DevelopmentInbox => Set<DevelopmentInboxMessage>();
+
+    public DbSet<ApiResource> ApiResources => Set<ApiResource>();
+
+    public DbSet<ApiScope> ApiScopes => Set<ApiScope>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<RevokedAccessToken> RevokedAccessTokens => Set<RevokedAccessToken>();
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 

@@ -17,12 +17,12 @@ public static class DemoData
 
     public static IReadOnlyList<DemoApplication> Applications { get; } =
     [
-        new("demo-tv", "demo-tv-secret", "Demo TV", CibaEnabled: true, CibaSettings.AllChannels),
-        new("demo-kiosk", "demo-kiosk-secret", "Demo Kiosk", CibaEnabled: true, NotificationChannels.External),
+        new("demo-tv", "demo-tv-secret", "Demo TV", CibaEnabled: true, CibaSettings.AllChannels, RefreshToken: true),
+        new("demo-kiosk", "demo-kiosk-secret", "Demo Kiosk", CibaEnabled: true, NotificationChannels.External, RefreshToken: true, ApiScopes: [DemoApis.PhotosRead]),
         new("demo-web", "demo-web-secret", "Demo Web", CibaEnabled: false, CibaSettings.AllChannels),
 
         // product.md §18: private_key_jwt with the demo keys, signed requests required; polls until ping exists.
-        new("demo-bank", ClientSecret: null, "Demo Bank", CibaEnabled: true, NotificationChannels.External)
+        new("demo-bank", ClientSecret: null, "Demo Bank", CibaEnabled: true, NotificationChannels.External, RefreshToken: true)
         {
             AuthMethod = TokenEndpointAuthMethod.PrivateKeyJwt,
             JwksResource = "Ciba.Infrastructure.Seeding.demo-bank.jwks.json",
@@ -34,7 +34,10 @@ public static class DemoData
 public sealed record DemoUser(string UserName, string Password, string Email, bool EmailVerified, string? Mobile, bool IsAdministrator, string DisplayName);
 
 /// <param name="ClientSecret">Null for a client that authenticates with keys (its secret is random and never shown).</param>
-public sealed record DemoApplication(string ClientId, string? ClientSecret, string Name, bool CibaEnabled, NotificationChannels Channels)
+/// <param name="RefreshToken">Whether the Refresh Token grant is ticked (product.md §13).</param>
+/// <param name="ApiScopes">The demo API scopes the application may request.</param>
+public sealed record DemoApplication(
+    string ClientId, string? ClientSecret, string Name, bool CibaEnabled, NotificationChannels Channels, bool RefreshToken = false, IReadOnlyList<string>? ApiScopes = null)
 {
     /// <summary>The part-one demo clients keep accepting either secret method.</summary>
     public TokenEndpointAuthMethod AuthMethod { get; init; } = TokenEndpointAuthMethod.ClientSecretBasicOrPost;

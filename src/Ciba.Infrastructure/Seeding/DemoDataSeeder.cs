@@ -65,6 +65,7 @@ public sealed partial class DemoDataSeeder(
             await EnsureUserAsync(organization.Id, demoUser);
         }
 
+        await EnsureApisAsync(organization.Id, now, cancellationToken);
         foreach (var demoApplication in DemoData.Applications)
         {
             await EnsureApplicationAsync(organization.Id, demoApplication, now, cancellationToken);
@@ -114,11 +115,12 @@ public sealed partial class DemoDataSeeder(
             return;
         }
 
-        IEnumerable<string> grantTypes = demo.CibaEnabled ? [GrantTypes.Ciba] : [];
+        IEnumerable<string> grantTypes = [.. demo.CibaEnabled ? [GrantTypes.Ciba] : Array.Empty<string>(), .. demo.RefreshToken ? [GrantTypes.RefreshToken] : Array.Empty<string>()];
         var settings = CibaSettings.Create(CibaSettings.DefaultExpirySeconds, demo.Channels, CibaSettings.DefaultPollingIntervalSeconds);
         var application = ClientApplication.Create(
             organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret ?? RandomTokens.Create()), grantTypes, settings, now);
         application.UpdateClientAuthentication(demo.AuthMethod, ReadResource(demo.JwksResource), null, demo.RequireSignedRequests, now);
+        application.UpdateTokens(RefreshTokenSettings.Default, demo.ApiScopes ?? [], now);
         db.Applications.Add(application);
     }
 

@@ -32,23 +32,30 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
         var subject = grant.UserId.ToString();
         var authTime = grant.AuthenticatedAt.ToUnixTimeSeconds();
 
-        // RFC 9068 §2.2
+        // RFC 9068 §2.2; RFC 8707 §2: several resources are several audiences.
+        var accessClaims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = subject,
+            ["client_id"] = grant.ClientId,
+            [JwtRegisteredClaimNames.Jti] = RandomTokens.Create(),
+            ["scope"] = grant.Scope,
+            [JwtRegisteredClaimNames.AuthTime] = authTime,
+        };
+        var audiences = grant.Audiences is { Count: > 0 } list ? list : [grant.Audience];
+        if (audiences.Count > 1)
+        {
+            accessClaims[JwtRegisteredClaimNames.Aud] = audiences.ToArray();
+        }
+
         var accessToken = Handler.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = AccessTokenType,
             Issuer = grant.Issuer,
-            Audience = grant.Audience,
+            Audience = audiences.Count == 1 ? audiences[0] : null,
             IssuedAt = issuedAt,
             Expires = issuedAt.AddSeconds(AccessTokenLifetimeSeconds),
             SigningCredentials = accessTokenSigning,
-            Claims = new Dictionary<string, object>
-            {
-                [JwtRegisteredClaimNames.Sub] = subject,
-                ["client_id"] = grant.ClientId,
-                [JwtRegisteredClaimNames.Jti] = RandomTokens.Create(),
-                ["scope"] = grant.Scope,
-                [JwtRegisteredClaimNames.AuthTime] = authTime,
-            },
+            Claims = accessClaims,
         });
 
         // OpenID Connect Core §2; CIBA Core §10.1.1: no nonce, c_hash or s_hash.

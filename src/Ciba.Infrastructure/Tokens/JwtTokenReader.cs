@@ -31,7 +31,27 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
         return Guid.TryParse(jwt.Subject, out var userId)
             && jwt.TryGetPayloadValue<string>("client_id", out var clientId)
             && jwt.TryGetPayloadValue<string>("scope", out var scope)
-            ? new AccessTokenClaims(userId, clientId, scope)
+            ? new AccessTokenClaims(userId, clientId, scope, jwt.Id)
+            : null;
+    }
+
+    public async ValueTask<IssuedAccessToken?> ReadIssuedAccessTokenAsync(
+        Guid organizationId, string token, string expectedIssuer, CancellationToken cancellationToken)
+    {
+        var keys = await ring.GetAsync(organizationId, cancellationToken);
+        var published = keys.Published(time.GetUtcNow()).Where(k => k.Algorithm == SigningAlgorithms.Default).Select(k => (SecurityKey)k.Key).ToList();
+        var jwt = await ValidateAsync(token, expectedIssuer, expectedAudience: null, AccessTokenTypes, published, AccessTokenAlgorithms, keys);
+        if (jwt is null || jwt.ValidTo == DateTime.MinValue || jwt.IssuedAt == DateTime.MinValue || string.IsNullOrEmpty(jwt.Id))
+        {
+            return null;
+        }
+
+        return Guid.TryParse(jwt.Subject, out var userId)
+            && jwt.TryGetPayloadValue<string>("client_id", out var clientId)
+            && jwt.TryGetPayloadValue<string>("scope", out var scope)
+            ? new IssuedAccessToken(
+                userId, clientId, scope, jwt.Id,
+                new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Audiences.ToList())
             : null;
     }
 
@@ -58,7 +78,7 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
     private static async ValueTask<JsonWebToken?> ValidateAsync(
         string token,
         string expectedIssuer,
-        string expectedAudience,
+        string? expectedAudience,
         string[]? validTypes,
         IReadOnlyList<SecurityKey> keys,
         string[] algorithms,
@@ -73,6 +93,7 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
         {
             ValidIssuer = expectedIssuer,
             ValidAudience = expectedAudience,
+            ValidateAudience = expectedAudience is not null,
             IssuerSigningKeys = keys,
             ValidAlgorithms = algorithms,
             AlgorithmValidator = (algorithm, key, _, _) => algorithms.Contains(algorithm, StringComparer.Ordinal) && ring.IsKeyFor(key, algorithm),

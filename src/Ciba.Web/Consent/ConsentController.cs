@@ -17,7 +17,7 @@ namespace Ciba.Web.Consent;
 [Route("t/{org}/oauth2/ciba_authorize")]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 [FormBodyLimit]
-public sealed class ConsentController(IMediator mediator) : Controller
+public sealed class ConsentController(IMediator mediator, ConsentScopeWords scopeWords) : Controller
 {
     public const string Approved = "approved";
     public const string Denied = "denied";
@@ -49,7 +49,7 @@ public sealed class ConsentController(IMediator mediator) : Controller
         {
             ApplicationName = details.ApplicationName,
             BindingMessage = details.BindingMessage,
-            Scopes = details.Scopes.Select(ScopeDescriptions.Describe).ToList(),
+            Scopes = await scopeWords.DescribeAsync(organization.Id, details.ApplicationName, details.Scopes, HttpContext.RequestAborted),
             ExpiresIn = ExpiryText.Describe(details.TimeLeft),
             SecondsLeft = (int)Math.Ceiling(details.TimeLeft.TotalSeconds),
             UserName = user.UserName,

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Ciba.Application.Backchannel.Initiate;
 using Ciba.Application.Backchannel.Redeem;
+using Ciba.Application.Tokens.Introspect;
 using Ciba.Application.UserInfo;
 using Ciba.Web.Protocol.Discovery;
 
@@ -11,6 +12,7 @@ namespace Ciba.Web.Protocol;
 [JsonSerializable(typeof(BackchannelAuthenticationResponse))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(UserInfoResponse))]
+[JsonSerializable(typeof(IntrospectionResponse))]
 [JsonSerializable(typeof(DiscoveryDocument))]
 [JsonSerializable(typeof(JsonWebKeySetDocument))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -20,4 +20,10 @@ public static partial class ProtocolLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "A protocol endpoint failed; answered server_error.")]
     public static partial void EndpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3060, Level = LogLevel.Debug, Message = "Tokens refreshed for client {ClientId}.")]
+    public static partial void TokensRefreshed(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 3061, Level = LogLevel.Debug, Message = "Revocation request of client {ClientId} answered.")]
+    public static partial void RevocationAnswered(ILogger logger, string clientId);
 }

@@ -42,6 +42,36 @@ public class ServedGrantTypesMigrationTests
         }
     }
 
+    [Fact]
+    public async Task TokenLifecycleMigration_KeepsCibaAndRefreshToken_DropsTheRest_AndGivesDefaultRefreshSettings()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("grants");
+        try
+        {
+            await using var db = new CibaDbContext(new DbContextOptionsBuilder<CibaDbContext>().UseNpgsql(connectionString).Options);
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync("20261207011506_RetentionPeriods");
+            await ExecuteAsync(connectionString, """
+                INSERT INTO "Organizations" ("Id", "Handle", "Name", "CreatedAt") VALUES ('00000000-0000-0000-0000-000000000001', 'acme', 'Acme', now());
+                INSERT INTO "Applications" ("Id", "OrganizationId", "Name", "ClientId", "ClientSecretHash", "GrantTypes", "CibaExpirySeconds", "CibaChannels", "CibaPollingIntervalSeconds", "CreatedAt", "UpdatedAt") VALUES
+                  ('00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-000000000001', 'TV', 'tv', 'h', ARRAY['urn:openid:params:grant-type:ciba', 'refresh_token', 'client_credentials'], 120, 7, 2, now(), now()),
+                  ('00000000-0000-0000-0000-00000000000b', '00000000-0000-0000-0000-000000000001', 'Web', 'web', 'h', ARRAY['authorization_code'], 120, 7, 2, now(), now());
+                """);
+
+            await migrator.MigrateAsync();
+
+            var applications = await db.Applications.AsNoTracking().OrderBy(a => a.ClientId).ToDictionaryAsync(a => a.ClientId);
+            Assert.Equal([GrantTypes.Ciba, GrantTypes.RefreshToken], applications["tv"].GrantTypes);
+            Assert.Empty(applications["web"].GrantTypes);
+            Assert.Equal(RefreshTokenSettings.Default, applications["tv"].RefreshTokens);
+            Assert.Empty(applications["tv"].ApiScopes);
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(connectionString);
+        }
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

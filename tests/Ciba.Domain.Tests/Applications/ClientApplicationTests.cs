@@ -19,7 +19,7 @@ public class ClientApplicationTests
     [Theory]
     [InlineData("authorization_code")]
     [InlineData("client_credentials")]
-    [InlineData("refresh_token")]
+    [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
     public void UpdateProtocol_WithAGrantTheTokenEndpointDoesNotServe_Throws(string grantType)
     {
         var application = ClientApplication.Create(Guid.NewGuid(), "TV", "tv", "hash", [GrantTypes.Ciba], CibaSettings.Default, Now);

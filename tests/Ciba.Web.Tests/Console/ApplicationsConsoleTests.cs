@@ -17,9 +17,8 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
 
         Assert.Contains("Demo TV", page, StringComparison.Ordinal);
         Assert.Contains("demo-kiosk", page, StringComparison.Ordinal);
-        Assert.Contains("<td>CIBA</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>CIBA, Refresh Token</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>None</td>", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("Refresh Token", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Code", page, StringComparison.Ordinal);
     }
 
@@ -136,7 +135,7 @@ public partial class ApplicationsConsoleTests(CibaWebFactory factory) : IClassFi
     [Theory]
     [InlineData("authorization_code")]
     [InlineData("client_credentials")]
-    [InlineData("refresh_token")]
+    [InlineData("password")]
     public async Task UpdateProtocol_WithAGrantTheTokenEndpointDoesNotServe_IsAFieldErrorAndSavesNothing(string grantType)
     {
         using var admin = await ConsoleSession.AdminAsync(factory);

@@ -26,7 +26,7 @@ public sealed class DiscoveryAndUserInfoTests(CibaWebFactory factory) : IClassFi
         Assert.Contains("urn:openid:params:grant-type:ciba", Strings(root, "grant_types_supported"));
         Assert.Equal(["poll"], Strings(root, "backchannel_token_delivery_modes_supported"));
         Assert.False(root.GetProperty("backchannel_user_code_parameter_supported").GetBoolean());
-        Assert.Equal(["openid", "profile", "email", "phone"], Strings(root, "scopes_supported"));
+        Assert.Equal(["openid", "profile", "email", "phone", "offline_access", "photos.read", "photos.write"], Strings(root, "scopes_supported"));
         Assert.Contains("sub", Strings(root, "claims_supported"));
         Assert.Equal(JsonValueKind.Array, root.GetProperty("response_types_supported").ValueKind);
         Assert.Equal(["public"], Strings(root, "subject_types_supported"));

@@ -12,7 +12,8 @@ namespace Ciba.Application.Backchannel.Initiate;
 /// </summary>
 internal static class BackchannelRequestValidator
 {
-    public static Result<ValidatedBackchannelRequest> Validate(AuthenticatedClient client, BackchannelRequestParameters parameters)
+    /// <param name="apiScopes">The API scopes the client may request (product.md §13).</param>
+    public static Result<ValidatedBackchannelRequest> Validate(AuthenticatedClient client, BackchannelRequestParameters parameters, IReadOnlyList<string>? apiScopes = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -34,7 +35,7 @@ internal static class BackchannelRequestValidator
             return new Error(OAuthErrorCodes.InvalidScope, "The scope must contain openid.");
         }
 
-        if (!scopes.All(Scopes.IsSupported))
+        if (!scopes.All(s => Scopes.IsSupported(s) || (apiScopes?.Contains(s, StringComparer.Ordinal) ?? false)))
         {
             return new Error(OAuthErrorCodes.InvalidScope, "The scope contains an unsupported value.");
         }

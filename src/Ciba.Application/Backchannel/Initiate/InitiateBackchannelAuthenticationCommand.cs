@@ -33,6 +33,9 @@ public sealed record BackchannelRequestParameters(
 {
     /// <summary>The login hint the request's one lookup searches for (null when absent or empty).</summary>
     public string? LoginHintToLookUp => string.IsNullOrEmpty(LoginHint) ? null : LoginHint;
+
+    /// <summary>RFC 8707 <c>resource</c>: the API the access token is for (product.md §13).</summary>
+    public string? Resource { get; init; }
 }
 
 /// <summary>The acknowledgement (CIBA Core §7.3).</summary>

@@ -1,3 +1,4 @@
+using Ciba.Application.Apis;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
@@ -22,6 +23,7 @@ namespace Ciba.Application.Backchannel.Initiate;
 /// client is authenticated; the errors keep their order.
 /// </summary>
 internal sealed class InitiateBackchannelAuthenticationHandler(
+    ApiAudiences apiAudiences,
     IApplicationDbContext db,
     IBackchannelInitiationStore store,
     IUserDirectory users,
@@ -56,7 +58,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             return parameters.Error;
         }
 
-        var validated = BackchannelRequestValidator.Validate(authenticated.Value, parameters.Value);
+        var validated = BackchannelRequestValidator.Validate(authenticated.Value, parameters.Value, found.Client?.ApiScopes);
         if (!validated.IsSuccess)
         {
             return validated.Error;
@@ -64,6 +66,14 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
 
         var valid = validated.Value;
         var client = valid.Client;
+
+        // product.md §13, RFC 8707: the APIs the access token will be for.
+        var audiences = await apiAudiences.ResolveAsync(organization.Id, valid.Scope, request.Parameters.Resource, cancellationToken);
+        if (!audiences.IsSuccess)
+        {
+            return audiences.Error;
+        }
+
         UserContact? user;
         if (valid.LoginHint is not null)
         {
@@ -112,6 +122,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             valid.ExpiresIn,
             settings.PollingIntervalSeconds,
             now);
+        authRequest.SetAudience(audiences.Value);
         db.BackchannelRequests.Add(authRequest);
 
         var link = options.Value.AuthorizeLink(organization.Handle, linkKey);

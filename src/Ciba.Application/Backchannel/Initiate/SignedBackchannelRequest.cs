@@ -110,6 +110,7 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
         var loginHintToken = Text("login_hint_token", out var loginHintTokenValid);
         var bindingMessage = Text("binding_message", out var bindingMessageValid);
         var channel = Text("notification_channel", out var channelValid);
+        var resource = Text("resource", out var resourceValid);
         string? requestedExpiry = null;
         var expiryValid = true;
         if (jwt.Payload.TryGetProperty("requested_expiry", out var expiry))
@@ -123,9 +124,9 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
             };
         }
 
-        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && expiryValid;
+        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && resourceValid && expiryValid;
         return valid
-            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel)
+            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel) { Resource = resource }
             : null;
     }
 

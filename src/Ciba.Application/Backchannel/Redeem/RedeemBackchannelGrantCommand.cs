@@ -13,4 +13,8 @@ public sealed record RedeemBackchannelGrantCommand(OrganizationSummary Organizat
     : IRequest<Result<TokenResponse>>;
 
 /// <summary>The successful token response (CIBA Core §10.1.1; OpenID Connect Core §3.1.3.3).</summary>
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string IdToken, string Scope);
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string IdToken, string Scope)
+{
+    /// <summary>A refresh token (product.md §13), when the grant comes with one.</summary>
+    public string? RefreshToken { get; init; }
+}

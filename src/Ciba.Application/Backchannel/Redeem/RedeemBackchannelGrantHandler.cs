@@ -4,7 +4,9 @@ using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
+using Ciba.Application.Apis;
 using Ciba.Application.Tokens;
+using Ciba.Application.Tokens.Refresh;
 using Ciba.Domain.Backchannel;
 using MediatR;
 using Microsoft.Extensions.Options;
@@ -22,6 +24,7 @@ internal sealed class RedeemBackchannelGrantHandler(
     IBackchannelGrantStore store,
     IClientAuthenticator authenticator,
     ITokenIssuer issuer,
+    RefreshTokens refreshTokens,
     IOptions<CibaOptions> options,
     TimeProvider time)
     : IRequestHandler<RedeemBackchannelGrantCommand, Result<TokenResponse>>
@@ -109,7 +112,11 @@ internal sealed class RedeemBackchannelGrantHandler(
             {
                 PollOutcome.SlowDown => SlowDown,
                 PollOutcome.Pending => new Error(OAuthErrorCodes.AuthorizationPending, "The user has not decided yet."),
-                _ => new TokenResponse(tokens!.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, authRequest.Scope),
+                _ => new TokenResponse(tokens!.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, authRequest.Scope)
+                {
+                    // product.md §13
+                    RefreshToken = await refreshTokens.IssueForCibaGrantAsync(application!, authRequest, AuthenticatedAt(authRequest, now), now, cancellationToken),
+                },
             };
         }
     }
@@ -118,18 +125,24 @@ internal sealed class RedeemBackchannelGrantHandler(
         OrganizationSummary organization, AuthenticatedClient client, BackchannelAuthenticationRequest authRequest, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var handle = organization.Handle;
+        var audiences = ApiScopeCatalog.AudiencesFor(
+            Scopes.Parse(authRequest.Scope), authRequest.Audience?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], options.Value.UserInfoEndpoint(handle));
         var grant = new TokenGrant(
             organization.Id,
             options.Value.Issuer(handle),
-            options.Value.UserInfoEndpoint(handle),
+            audiences[0],
             client.ClientId,
             authRequest.UserId,
             authRequest.Scope,
-            authRequest.AuthenticatedAt ?? authRequest.DecidedAt ?? now,
+            AuthenticatedAt(authRequest, now),
             now)
         {
             IdTokenSigningAlgorithm = client.IdTokenSigningAlgorithm,
+            Audiences = audiences,
         };
         return issuer.IssueAsync(grant, cancellationToken);
     }
+
+    private static DateTimeOffset AuthenticatedAt(BackchannelAuthenticationRequest authRequest, DateTimeOffset now) =>
+        authRequest.AuthenticatedAt ?? authRequest.DecidedAt ?? now;
 }

@@ -1,7 +1,9 @@
+using Ciba.Domain.Apis;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
 using Ciba.Domain.Organizations;
+using Ciba.Domain.Tokens;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ciba.Application.Common.Interfaces;
@@ -20,6 +22,14 @@ public interface IApplicationDbContext
     DbSet<NotificationProviders> NotificationProviders { get; }
 
     DbSet<DevelopmentInboxMessage> DevelopmentInbox { get; }
+
+    DbSet<ApiResource> ApiResources { get; }
+
+    DbSet<ApiScope> ApiScopes { get; }
+
+    DbSet<RefreshToken> RefreshTokens { get; }
+
+    DbSet<RevokedAccessToken> RevokedAccessTokens { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 }

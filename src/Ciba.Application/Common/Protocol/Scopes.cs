@@ -8,7 +8,10 @@ public static class Scopes
     public const string Email = "email";
     public const string Phone = "phone";
 
-    public static IReadOnlyList<string> Supported { get; } = [OpenId, Profile, Email, Phone];
+    /// <summary>OpenID Connect Core §11: asks for a refresh token (product.md §13).</summary>
+    public const string OfflineAccess = "offline_access";
+
+    public static IReadOnlyList<string> Supported { get; } = [OpenId, Profile, Email, Phone, OfflineAccess];
 
     public static IReadOnlyList<string> Claims { get; } =
         ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "name", "preferred_username", "email", "email_verified", "phone_number"];

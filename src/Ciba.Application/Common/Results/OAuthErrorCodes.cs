@@ -9,6 +9,9 @@ public static class OAuthErrorCodes
     public const string UnauthorizedClient = "unauthorized_client";
     public const string UnsupportedGrantType = "unsupported_grant_type";
     public const string InvalidScope = "invalid_scope";
+
+    /// <summary>RFC 8707 §2: the <c>resource</c> is not an API of the organization the request's scopes are for.</summary>
+    public const string InvalidTarget = "invalid_target";
     public const string AccessDenied = "access_denied";
     public const string ExpiredToken = "expired_token";
     public const string SlowDown = "slow_down";

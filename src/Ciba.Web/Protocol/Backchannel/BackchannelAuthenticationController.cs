@@ -56,7 +56,7 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
                     form["login_hint_token"],
                     form["binding_message"],
                     form["requested_expiry"],
-                    form["notification_channel"]),
+                    form["notification_channel"]) { Resource = form["resource"] },
                 form["request"],
                 form["request"] is not null && form.Names.Any(name => !SignedRequestFormParameters.Contains(name))),
             cancellationToken);

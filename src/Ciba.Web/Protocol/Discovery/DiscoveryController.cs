@@ -1,3 +1,4 @@
+using Ciba.Application.Apis;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
@@ -11,7 +12,7 @@ namespace Ciba.Web.Protocol.Discovery;
 
 /// <summary>Discovery (OpenID Connect Discovery §4, RFC 8414 §3) and the JWKS of an organization.</summary>
 [OAuthExceptionFilter]
-public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIssuer tokens, IOrganizationLookup organizations) : ControllerBase
+public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIssuer tokens, IOrganizationLookup organizations, ApiScopeCatalog apiScopes) : ControllerBase
 {
     private static readonly string[] DeliveryModes = ["poll"];
 
@@ -26,7 +27,7 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
     private static readonly IReadOnlyList<string> SupportedGrantTypes = GrantTypes.Served;
 
     [HttpGet("t/{org}/oauth2/token/.well-known/openid-configuration")]
-    public IActionResult Configuration() => Metadata(OrganizationRouteMiddleware.Current(HttpContext));
+    public Task<IActionResult> Configuration() => MetadataAsync(OrganizationRouteMiddleware.Current(HttpContext));
 
     /// <summary>
     /// RFC 8414 §3: the well-known suffix goes between the host and the issuer's path, so the issuer
@@ -40,11 +41,12 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
         // No action parameters: the handle is read from the route as the organization middleware reads it.
         var handle = HttpContext.GetRouteValue("org") as string;
         var organization = string.IsNullOrEmpty(handle) ? null : await organizations.FindByHandleAsync(handle, HttpContext.RequestAborted);
-        return Metadata(organization);
+        return await MetadataAsync(organization);
     }
 
-    private IActionResult Metadata(OrganizationSummary? organization)
+    private async Task<IActionResult> MetadataAsync(OrganizationSummary? organization)
     {
+        var cancellationToken = HttpContext.RequestAborted;
         if (organization is null)
         {
             return NotFound();
@@ -61,7 +63,7 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
             SupportedGrantTypes,
             DeliveryModes,
             BackchannelUserCodeParameterSupported: false,
-            Scopes.Supported,
+            [.. Scopes.Supported, .. await apiScopes.ListValuesAsync(organization.Id, cancellationToken)],
             Scopes.Claims,
             ResponseTypes,
             SubjectTypes,
@@ -69,7 +71,14 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
             AuthMethods,
             RequestSigningAlgorithms,
             RequestSigningAlgorithms,
-            RequestParameterSupported: true);
+            RequestParameterSupported: true)
+        {
+            // product.md §13
+            RevocationEndpoint = settings.RevocationEndpoint(handle),
+            RevocationEndpointAuthMethodsSupported = AuthMethods,
+            IntrospectionEndpoint = settings.IntrospectionEndpoint(handle),
+            IntrospectionEndpointAuthMethodsSupported = AuthMethods,
+        };
         return new ProtocolJsonResult<DiscoveryDocument>(document, ProtocolJsonContext.Default.DiscoveryDocument, noStore: false);
     }
 

@@ -1,10 +1,10 @@
 namespace Ciba.Web.Protocol.Discovery;
 
 /// <summary>
-/// OpenID Provider metadata (OpenID Connect Discovery §3, CIBA Core §4, RFC 8414 §2; product.md §7 and §10),
+/// OpenID Provider metadata (OpenID Connect Discovery §3, CIBA Core §4, RFC 8414 §2; product.md §7, §10 and §13),
 /// served at the OpenID location and at the RFC 8414 §3 location.
 /// </summary>
-public sealed record DiscoveryDocument(
+public sealed partial record DiscoveryDocument(
     string Issuer,
     string BackchannelAuthenticationEndpoint,
     string TokenEndpoint,

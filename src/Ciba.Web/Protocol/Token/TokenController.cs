@@ -13,7 +13,7 @@ namespace Ciba.Web.Protocol.Token;
 /// <summary>The token endpoint with the CIBA grant (CIBA Core §10.1, §11; product.md §6).</summary>
 [IgnoreAntiforgeryToken]
 [OAuthExceptionFilter]
-public sealed class TokenController(IMediator mediator, IClientAuthenticator authenticator, CibaMetrics metrics, ILogger<TokenController> logger) : ControllerBase
+public sealed partial class TokenController(IMediator mediator, IClientAuthenticator authenticator, CibaMetrics metrics, ILogger<TokenController> logger) : ControllerBase
 {
     [HttpPost("t/{org}/oauth2/token")]
     public async Task<IActionResult> Exchange()
@@ -40,6 +40,11 @@ public sealed class TokenController(IMediator mediator, IClientAuthenticator aut
         }
 
         var grantType = form["grant_type"];
+        if (grantType == GrantTypes.RefreshToken)
+        {
+            return await RefreshAsync(organization, form, cancellationToken);
+        }
+
         if (grantType != GrantTypes.Ciba)
         {
             return await RefuseGrantTypeAsync(organization, form, grantType, cancellationToken);
@@ -71,7 +76,7 @@ public sealed class TokenController(IMediator mediator, IClientAuthenticator aut
 
         return string.IsNullOrEmpty(grantType)
             ? Refuse(client.ClientId, new Error(OAuthErrorCodes.InvalidRequest, "The grant_type parameter is required."), false)
-            : Refuse(client.ClientId, new Error(OAuthErrorCodes.UnsupportedGrantType, "Only the CIBA grant is supported."), false);
+            : Refuse(client.ClientId, new Error(OAuthErrorCodes.UnsupportedGrantType, "Only the CIBA and refresh_token grants are supported."), false);
     }
 
     private IActionResult Refuse(string? clientId, Error error, bool challenge)
