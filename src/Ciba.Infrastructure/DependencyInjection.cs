@@ -135,10 +135,30 @@ public static class DependencyInjection
         services.AddSingleton<ProviderGates>();
         services.AddScoped<INotificationSender, OrganizationNotificationSender>();
 
+        AddCallbacks(services);
+
         services.AddSingleton<OutboxWakeSignal>();
         services.AddSingleton<OutboxWakeInterceptor>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService<OutboxDispatcherService>();
+    }
+
+    // Ping and push (docs/decisions/0024-ping-and-push-callbacks.md): the outbound-safe connector,
+    // with Development's loopback exception; the sender bounds each call itself.
+    private static void AddCallbacks(IServiceCollection services)
+    {
+        services.AddSingleton<Callbacks.CallbackEndpointPolicy>();
+        services.AddSingleton<Application.Callbacks.ICallbackEndpointPolicy>(provider => provider.GetRequiredService<Callbacks.CallbackEndpointPolicy>());
+        services.AddSingleton<Application.Callbacks.ICallbackProtector, Callbacks.DataProtectionCallbackProtector>();
+        services.AddHttpClient(Callbacks.ClientNotificationSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var policy = provider.GetRequiredService<Callbacks.CallbackEndpointPolicy>();
+                return provider.GetRequiredService<OutboundConnector>().CreateHandler(policy.ConnectionAlsoAllowed);
+            });
+        services.AddSingleton<Callbacks.ClientNotificationSender>();
+        services.AddSingleton<Callbacks.CallbackExpirySweeper>();
+        services.AddHostedService<Callbacks.CallbackExpiryService>();
     }
 
     private static void ConfigureProviderClient(IServiceProvider provider, HttpClient client) =>

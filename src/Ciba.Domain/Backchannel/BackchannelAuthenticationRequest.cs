@@ -7,7 +7,7 @@ namespace Ciba.Domain.Backchannel;
 /// state machine pending → approved | denied → redeemed, its expiry and its poll timing. Only
 /// hashes of the <c>auth_req_id</c> and of the link key are kept.
 /// </summary>
-public sealed class BackchannelAuthenticationRequest
+public sealed partial class BackchannelAuthenticationRequest
 {
     /// <summary>CIBA Core §11: on <c>slow_down</c> the interval grows by at least 5 seconds.</summary>
     public const int SlowDownIncrementSeconds = 5;

@@ -27,6 +27,8 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
 
     public DbSet<DevelopmentInboxMessage> DevelopmentInbox => Set<DevelopmentInboxMessage>();
 
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -20,9 +20,20 @@ public static class DemoData
         new("demo-tv", "demo-tv-secret", "Demo TV", CibaEnabled: true, CibaSettings.AllChannels),
         new("demo-kiosk", "demo-kiosk-secret", "Demo Kiosk", CibaEnabled: true, NotificationChannels.External),
         new("demo-web", "demo-web-secret", "Demo Web", CibaEnabled: false, CibaSettings.AllChannels),
+        new("demo-push", "demo-push-secret", "Demo Push", CibaEnabled: true, NotificationChannels.External, TokenDeliveryMode.Push, DemoPushEndpoint),
     ];
+
+    /// <summary>Where demo-push's callbacks go (README: a one-line receiver listens there).</summary>
+    public const string DemoPushEndpoint = "http://127.0.0.1:5199/ciba/push";
 }
 
 public sealed record DemoUser(string UserName, string Password, string Email, bool EmailVerified, string? Mobile, bool IsAdministrator, string DisplayName);
 
-public sealed record DemoApplication(string ClientId, string ClientSecret, string Name, bool CibaEnabled, NotificationChannels Channels);
+public sealed record DemoApplication(
+    string ClientId,
+    string ClientSecret,
+    string Name,
+    bool CibaEnabled,
+    NotificationChannels Channels,
+    TokenDeliveryMode DeliveryMode = TokenDeliveryMode.Poll,
+    string? NotificationEndpoint = null);

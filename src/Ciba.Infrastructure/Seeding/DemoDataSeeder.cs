@@ -116,8 +116,10 @@ public sealed partial class DemoDataSeeder(
 
         IEnumerable<string> grantTypes = demo.CibaEnabled ? [GrantTypes.Ciba] : [];
         var settings = CibaSettings.Create(CibaSettings.DefaultExpirySeconds, demo.Channels, CibaSettings.DefaultPollingIntervalSeconds);
-        db.Applications.Add(ClientApplication.Create(
-            organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret), grantTypes, settings, now));
+        var application = ClientApplication.Create(
+            organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret), grantTypes, settings, now);
+        application.UpdateTokenDelivery(demo.DeliveryMode, demo.NotificationEndpoint, now);
+        db.Applications.Add(application);
     }
 
     private async Task EnsureDevelopmentInboxAsync(Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken)

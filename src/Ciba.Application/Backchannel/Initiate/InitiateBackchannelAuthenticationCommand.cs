@@ -19,7 +19,8 @@ public sealed record InitiateBackchannelAuthenticationCommand(
     string? LoginHintToken,
     string? BindingMessage,
     string? RequestedExpiry,
-    string? NotificationChannel) : IRequest<Result<BackchannelAuthenticationResponse>>;
+    string? NotificationChannel,
+    string? ClientNotificationToken = null) : IRequest<Result<BackchannelAuthenticationResponse>>;
 
 /// <summary>The acknowledgement (CIBA Core §7.3).</summary>
 /// <param name="AuthUrl">The link for the client to deliver, when the external channel is used.</param>

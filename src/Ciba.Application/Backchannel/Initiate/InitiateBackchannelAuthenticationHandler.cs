@@ -1,3 +1,4 @@
+using Ciba.Application.Callbacks;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
@@ -28,6 +29,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
     IValidator<AuthenticatedBackchannelRequest> validator,
     ITokenReader tokens,
     INotificationContentProtector protector,
+    BackchannelCallbacks callbacks,
     IOptions<CibaOptions> options,
     TimeProvider time)
     : IRequestHandler<InitiateBackchannelAuthenticationCommand, Result<BackchannelAuthenticationResponse>>
@@ -56,6 +58,12 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         {
             var failure = validation.Errors[0];
             return new Error(failure.ErrorCode, failure.ErrorMessage);
+        }
+
+        // CIBA Core §7.1: ping and push requests carry client_notification_token.
+        if (BackchannelCallbacks.CheckNotificationToken(found.Client!.TokenDeliveryMode, request.ClientNotificationToken) is { } tokenError)
+        {
+            return tokenError;
         }
 
         UserContact? user;
@@ -108,6 +116,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             expiresIn,
             settings.PollingIntervalSeconds,
             now);
+        callbacks.Attach(authRequest, found.Client, authReqId, request.ClientNotificationToken);
         db.BackchannelRequests.Add(authRequest);
 
         var link = options.Value.AuthorizeLink(organization.Handle, linkKey);

@@ -21,5 +21,7 @@ public interface IApplicationDbContext
 
     DbSet<DevelopmentInboxMessage> DevelopmentInbox { get; }
 
+    DbSet<DeliveryAttempt> DeliveryAttempts { get; }
+
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 }

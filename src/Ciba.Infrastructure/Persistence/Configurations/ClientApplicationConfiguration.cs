@@ -27,5 +27,6 @@ internal sealed class ClientApplicationConfiguration : IEntityTypeConfiguration<
             settings.Property(s => s.Channels).HasColumnName("CibaChannels");
             settings.Property(s => s.PollingIntervalSeconds).HasColumnName("CibaPollingIntervalSeconds");
         });
+        builder.Property(a => a.ClientNotificationEndpoint).HasMaxLength(ClientNotificationEndpoint.MaxLength);
     }
 }

@@ -34,6 +34,10 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ClientNotificationEndpoint")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.Property<string>("ClientSecretHash")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -53,6 +57,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("TokenDeliveryMode")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -119,6 +126,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("DeliveryMode")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -135,6 +145,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedCallback")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("RedeemedAt")
                         .HasColumnType("timestamp with time zone");
@@ -175,7 +188,39 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("OrganizationId", "CreatedAt");
 
+                    b.HasIndex(new[] { "ExpiresAt" }, "IX_BackchannelRequests_CallbackExpiry")
+                        .HasFilter("\"ProtectedCallback\" IS NOT NULL AND \"Status\" = 0");
+
                     b.ToTable("BackchannelRequests", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Notifications.DeliveryAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AttemptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OutgoingMessageId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutgoingMessageId", "Number");
+
+                    b.ToTable("DeliveryAttempts", (string)null);
                 });
 
             modelBuilder.Entity("Ciba.Domain.Notifications.DevelopmentInboxMessage", b =>
@@ -686,6 +731,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.HasOne("Ciba.Infrastructure.Identity.CibaUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Notifications.DeliveryAttempt", b =>
+                {
+                    b.HasOne("Ciba.Domain.Notifications.OutgoingMessage", null)
+                        .WithMany()
+                        .HasForeignKey("OutgoingMessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

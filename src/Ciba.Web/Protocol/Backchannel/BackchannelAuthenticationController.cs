@@ -49,7 +49,8 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
                 form["login_hint_token"],
                 form["binding_message"],
                 form["requested_expiry"],
-                form["notification_channel"]),
+                form["notification_channel"],
+                form["client_notification_token"]),
             cancellationToken);
         if (!result.IsSuccess)
         {
