@@ -1,5 +1,6 @@
 using System.Reflection;
 using Ciba.Application.Backchannel.Decide;
+using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Behaviours;
 using Ciba.Application.Common.Telemetry;
 using FluentValidation;
@@ -23,6 +24,9 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
         services.AddScoped<Callbacks.BackchannelCallbacks>();
+        services.AddScoped<IClientAuthenticator, ClientAuthenticator>();
+        services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasicAuthentication>();
+        services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -97,9 +97,9 @@ public sealed class NotificationOptions
             yield return $"Ciba:Notifications:ClaimLease must be between 3 seconds and {MaxClaimLease.TotalSeconds} seconds (a quarter of the default request expiry); it is renewed while a send runs.";
         }
 
-        if (options.CallbackTimeout <= TimeSpan.Zero || options.CallbackTimeout > options.ClaimLease)
+        if (options.CallbackTimeout <= TimeSpan.Zero || options.CallbackTimeout > TimeSpan.FromMinutes(1))
         {
-            yield return "Ciba:Notifications:CallbackTimeout must be positive and at most Ciba:Notifications:ClaimLease.";
+            yield return "Ciba:Notifications:CallbackTimeout must be positive and at most 1 minute.";
         }
 
         if (options.CallbackSweepInterval < TimeSpan.FromMilliseconds(100) || options.CallbackSweepInterval > TimeSpan.FromMinutes(1))

@@ -43,14 +43,15 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
             new InitiateBackchannelAuthenticationCommand(
                 organization,
                 credentials!,
-                form["scope"],
-                form["login_hint"],
-                form["id_token_hint"],
-                form["login_hint_token"],
-                form["binding_message"],
-                form["requested_expiry"],
-                form["notification_channel"],
-                form["client_notification_token"]),
+                new BackchannelRequestParameters(
+                    form["scope"],
+                    form["login_hint"],
+                    form["id_token_hint"],
+                    form["login_hint_token"],
+                    form["binding_message"],
+                    form["requested_expiry"],
+                    form["notification_channel"],
+                    form["client_notification_token"])),
             cancellationToken);
         if (!result.IsSuccess)
         {
