@@ -27,6 +27,7 @@ public static class DependencyInjection
         services.AddScoped<Tokens.Refresh.RefreshTokens>();
         services.AddScoped<Apis.ApiScopeCatalog>();
         services.AddScoped<Apis.ApiAudiences>();
+        services.AddScoped<Callbacks.BackchannelCallbacks>();
         services.AddScoped<IClientAuthenticator, ClientAuthenticator>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasicAuthentication>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();

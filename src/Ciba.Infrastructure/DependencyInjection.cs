@@ -136,6 +136,8 @@ public static class DependencyInjection
         services.AddSingleton<ProviderGates>();
         services.AddScoped<INotificationSender, OrganizationNotificationSender>();
 
+        AddCallbacks(services);
+
         services.AddSingleton<OutboxWakeSignal>();
         services.AddSingleton<OutboxWakeInterceptor>();
         services.AddSingleton<OutboxDispatcher>();
@@ -150,6 +152,24 @@ public static class DependencyInjection
         services.AddSingleton<Clients.ClientKeys>();
         services.AddSingleton<Application.Clients.Keys.IClientJwtValidator, Clients.ClientJwtValidator>();
         services.AddSingleton<Application.Clients.Keys.IUsedJwtIds, Clients.UsedJwtIdStore>();
+    }
+
+    // Ping and push (docs/decisions/0024-ping-and-push-callbacks.md): the outbound-safe connector,
+    // with Development's loopback exception; the sender bounds each call itself.
+    private static void AddCallbacks(IServiceCollection services)
+    {
+        services.AddSingleton<Callbacks.CallbackEndpointPolicy>();
+        services.AddSingleton<Application.Callbacks.ICallbackEndpointPolicy>(provider => provider.GetRequiredService<Callbacks.CallbackEndpointPolicy>());
+        services.AddSingleton<Application.Callbacks.ICallbackProtector, Callbacks.DataProtectionCallbackProtector>();
+        services.AddHttpClient(Callbacks.ClientNotificationSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var policy = provider.GetRequiredService<Callbacks.CallbackEndpointPolicy>();
+                return provider.GetRequiredService<OutboundConnector>().CreateHandler(policy.ConnectionAlsoAllowed);
+            });
+        services.AddSingleton<Callbacks.ClientNotificationSender>();
+        services.AddSingleton<Callbacks.CallbackExpirySweeper>();
+        services.AddHostedService<Callbacks.CallbackExpiryService>();
     }
 
     private static void ConfigureProviderClient(IServiceProvider provider, HttpClient client) =>

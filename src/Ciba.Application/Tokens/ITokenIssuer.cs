@@ -13,6 +13,7 @@ public interface ITokenIssuer
 /// <param name="OrganizationId">The organization whose key signs the tokens.</param>
 /// <param name="Issuer">The organization's issuer identifier.</param>
 /// <param name="Audience">The resource the access token is for (RFC 9068 §3).</param>
+/// <param name="AuthReqId">Set for push delivery (CIBA Core §10.3.1): the ID token then carries it and <c>at_hash</c>.</param>
 public sealed record TokenGrant(
     Guid OrganizationId,
     string Issuer,
@@ -21,7 +22,8 @@ public sealed record TokenGrant(
     Guid UserId,
     string Scope,
     DateTimeOffset AuthenticatedAt,
-    DateTimeOffset IssuedAt)
+    DateTimeOffset IssuedAt,
+    string? AuthReqId = null)
 {
     /// <summary>The application's ID token algorithm (product.md §10); access tokens are always RS256 (ADR 0023).</summary>
     public string IdTokenSigningAlgorithm { get; init; } = Domain.Applications.SigningAlgorithms.Default;

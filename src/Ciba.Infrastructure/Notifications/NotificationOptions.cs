@@ -48,6 +48,12 @@ public sealed class NotificationOptions
     /// <summary>How long a provider call may take before it counts as a transient failure.</summary>
     public TimeSpan ProviderTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a client's notification endpoint may take to answer a ping or push callback (product.md §11: 5 s).</summary>
+    public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often each node looks for ping and push requests that expired undecided.</summary>
+    public TimeSpan CallbackSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// How long a claim keeps a message from other nodes. It is renewed while the send and the
     /// recording run, so it only has to cover a renewal period; if a node dies holding it, another
@@ -89,6 +95,16 @@ public sealed class NotificationOptions
         if (options.ClaimLease < TimeSpan.FromSeconds(3) || options.ClaimLease > MaxClaimLease)
         {
             yield return $"Ciba:Notifications:ClaimLease must be between 3 seconds and {MaxClaimLease.TotalSeconds} seconds (a quarter of the default request expiry); it is renewed while a send runs.";
+        }
+
+        if (options.CallbackTimeout <= TimeSpan.Zero || options.CallbackTimeout > TimeSpan.FromMinutes(1))
+        {
+            yield return "Ciba:Notifications:CallbackTimeout must be positive and at most 1 minute.";
+        }
+
+        if (options.CallbackSweepInterval < TimeSpan.FromMilliseconds(100) || options.CallbackSweepInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return "Ciba:Notifications:CallbackSweepInterval must be between 100 ms and 1 minute.";
         }
 
         if (options.ClaimLease < options.ProviderTimeout)

@@ -48,10 +48,13 @@ public sealed class OutboundAddressRefusedException : Exception
 /// </summary>
 public sealed class OutboundConnector(IHostResolver resolver, IOptions<OutboundOptions> options)
 {
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    public ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        ConnectAsync(context, alsoAllowed: null, cancellationToken);
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, Func<IPAddress, bool>? alsoAllowed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var addresses = await CheckedAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        var addresses = await CheckedAddressesAsync(context.DnsEndPoint.Host, cancellationToken, alsoAllowed);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -66,7 +69,8 @@ public sealed class OutboundConnector(IHostResolver resolver, IOptions<OutboundO
     }
 
     /// <summary>The addresses of <paramref name="host"/> this service may connect to; throws <see cref="OutboundAddressRefusedException"/> otherwise.</summary>
-    public async Task<IPAddress[]> CheckedAddressesAsync(string host, CancellationToken cancellationToken)
+    /// <param name="alsoAllowed">An exception of the caller's (Development's loopback for callbacks, product.md §11).</param>
+    public async Task<IPAddress[]> CheckedAddressesAsync(string host, CancellationToken cancellationToken, Func<IPAddress, bool>? alsoAllowed = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         var literal = host.Trim('[', ']');
@@ -79,7 +83,7 @@ public sealed class OutboundConnector(IHostResolver resolver, IOptions<OutboundO
         foreach (var candidate in addresses)
         {
             var refused = OutboundAddressPolicy.RefusedClass(candidate);
-            if (refused is not null && !options.Value.IsExplicitlyAllowed(candidate))
+            if (refused is not null && !options.Value.IsExplicitlyAllowed(candidate) && alsoAllowed?.Invoke(candidate) != true)
             {
                 throw new OutboundAddressRefusedException(refused);
             }
@@ -89,12 +93,15 @@ public sealed class OutboundConnector(IHostResolver resolver, IOptions<OutboundO
     }
 
     /// <summary>The handler for outbound clients: checked connections, no redirects, no cookies.</summary>
-    public SocketsHttpHandler CreateHandler() => new()
+    public SocketsHttpHandler CreateHandler() => CreateHandler(alsoAllowed: null);
+
+    /// <summary>The same handler, with an exception of the caller's to the refused address classes.</summary>
+    public SocketsHttpHandler CreateHandler(Func<IPAddress, bool>? alsoAllowed) => new()
     {
         AllowAutoRedirect = false,
         UseCookies = false,
         UseProxy = false,
-        ConnectCallback = ConnectAsync,
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(context, alsoAllowed, cancellationToken),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         ConnectTimeout = TimeSpan.FromSeconds(5),
     };

@@ -36,6 +36,7 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<RevokedAccessToken> RevokedAccessTokens => Set<RevokedAccessToken>();
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 

@@ -21,14 +21,27 @@ public static class DemoData
         new("demo-kiosk", "demo-kiosk-secret", "Demo Kiosk", CibaEnabled: true, NotificationChannels.External, RefreshToken: true, ApiScopes: [DemoApis.PhotosRead]),
         new("demo-web", "demo-web-secret", "Demo Web", CibaEnabled: false, CibaSettings.AllChannels),
 
-        // product.md §18: private_key_jwt with the demo keys, signed requests required; polls until ping exists.
+        // product.md §18: private_key_jwt with the demo keys, signed requests required, ping.
         new("demo-bank", ClientSecret: null, "Demo Bank", CibaEnabled: true, NotificationChannels.External, RefreshToken: true)
         {
             AuthMethod = TokenEndpointAuthMethod.PrivateKeyJwt,
             JwksResource = "Ciba.Infrastructure.Seeding.demo-bank.jwks.json",
             RequireSignedRequests = true,
+            DeliveryMode = TokenDeliveryMode.Ping,
+            NotificationEndpoint = DemoBankEndpoint,
+        },
+        new("demo-push", "demo-push-secret", "Demo Push", CibaEnabled: true, NotificationChannels.External, RefreshToken: true)
+        {
+            DeliveryMode = TokenDeliveryMode.Push,
+            NotificationEndpoint = DemoPushEndpoint,
         },
     ];
+
+    /// <summary>Where demo-bank's pings go (README: a one-line receiver listens there).</summary>
+    public const string DemoBankEndpoint = "http://127.0.0.1:5199/ciba/ping";
+
+    /// <summary>Where demo-push's callbacks go (README: a one-line receiver listens there).</summary>
+    public const string DemoPushEndpoint = "http://127.0.0.1:5199/ciba/push";
 }
 
 public sealed record DemoUser(string UserName, string Password, string Email, bool EmailVerified, string? Mobile, bool IsAdministrator, string DisplayName);
@@ -46,4 +59,8 @@ public sealed record DemoApplication(
     public string? JwksResource { get; init; }
 
     public bool RequireSignedRequests { get; init; }
+
+    public TokenDeliveryMode DeliveryMode { get; init; } = TokenDeliveryMode.Poll;
+
+    public string? NotificationEndpoint { get; init; }
 }

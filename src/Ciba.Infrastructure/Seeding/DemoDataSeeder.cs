@@ -121,6 +121,7 @@ public sealed partial class DemoDataSeeder(
             organizationId, demo.Name, demo.ClientId, SecretHashing.HashClientSecret(demo.ClientSecret ?? RandomTokens.Create()), grantTypes, settings, now);
         application.UpdateClientAuthentication(demo.AuthMethod, ReadResource(demo.JwksResource), null, demo.RequireSignedRequests, now);
         application.UpdateTokens(RefreshTokenSettings.Default, demo.ApiScopes ?? [], now);
+        application.UpdateTokenDelivery(demo.DeliveryMode, demo.NotificationEndpoint, now);
         db.Applications.Add(application);
     }
 

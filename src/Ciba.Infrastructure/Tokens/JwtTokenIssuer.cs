@@ -59,6 +59,13 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
         });
 
         // OpenID Connect Core §2; CIBA Core §10.1.1: no nonce, c_hash or s_hash.
+        var idTokenClaims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = subject,
+            [JwtRegisteredClaimNames.AuthTime] = authTime,
+            [JwtRegisteredClaimNames.Amr] = PasswordAmr,
+        };
+        PushTokenBinding.AddClaims(idTokenClaims, grant.AuthReqId, accessToken, idTokenSigning.Algorithm);
         var idToken = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = grant.Issuer,
@@ -66,12 +73,7 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
             IssuedAt = issuedAt,
             Expires = issuedAt.AddSeconds(IdTokenLifetimeSeconds),
             SigningCredentials = idTokenSigning,
-            Claims = new Dictionary<string, object>
-            {
-                [JwtRegisteredClaimNames.Sub] = subject,
-                [JwtRegisteredClaimNames.AuthTime] = authTime,
-                [JwtRegisteredClaimNames.Amr] = PasswordAmr,
-            },
+            Claims = idTokenClaims,
         });
 
         return new IssuedTokens(accessToken, idToken, AccessTokenLifetimeSeconds);

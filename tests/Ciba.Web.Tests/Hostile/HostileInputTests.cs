@@ -32,7 +32,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
     ];
 
     private static readonly string[] BackchannelFields =
-        ["scope", "login_hint", "id_token_hint", "login_hint_token", "binding_message", "requested_expiry", "notification_channel", "user_code", "request", "client_id", "client_secret", "client_assertion", "client_assertion_type"];
+        ["scope", "login_hint", "id_token_hint", "login_hint_token", "binding_message", "requested_expiry", "notification_channel", "user_code", "request", "client_id", "client_secret", "client_assertion", "client_assertion_type", "client_notification_token"];
 
     private static readonly string[] TokenFields = ["grant_type", "auth_req_id", "scope", "client_id", "client_secret", "client_assertion", "client_assertion_type"];
 
@@ -218,6 +218,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         ("applications/{app}/protocol", ["GrantTypes", "ExpirySeconds", "Channels", "PollingIntervalSeconds"]),
         ("applications/{app}/client-authentication", ["TokenEndpointAuthMethod", "Jwks", "JwksUri", "RequireSignedRequests"]),
         ("applications/{app}/protocol/id-token-signing", ["IdTokenSigningAlgorithm"]),
+        ("applications/{app}/protocol/delivery", ["TokenDeliveryMode", "ClientNotificationEndpoint"]),
         ("users/new", ["UserName", "DisplayName", "Email", "Mobile", "Password"]),
         ("users/{bob}", ["UserName", "DisplayName", "Email", "Mobile", "EmailVerified"]),
         ("users/{bob}/password", ["Password"]),

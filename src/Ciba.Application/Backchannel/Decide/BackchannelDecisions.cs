@@ -1,3 +1,4 @@
+using Ciba.Application.Callbacks;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
@@ -8,9 +9,10 @@ namespace Ciba.Application.Backchannel.Decide;
 
 /// <summary>
 /// Finds an auth request by its link key and records a decision on it. A poll may update the same
-/// row at the same moment; the row version makes one of them retry against fresh state.
+/// row at the same moment; the row version makes one of them retry against fresh state. A ping or
+/// push request's callback is written to the outbox in the same transaction as the decision.
 /// </summary>
-internal sealed class BackchannelDecisions(IApplicationDbContext db)
+internal sealed class BackchannelDecisions(IApplicationDbContext db, BackchannelCallbacks callbacks, TimeProvider time)
 {
     private const int MaxAttempts = 3;
 
@@ -41,6 +43,7 @@ internal sealed class BackchannelDecisions(IApplicationDbContext db)
                 return ToError(outcome);
             }
 
+            var callback = await callbacks.EnqueueOnDecisionAsync(authRequest, time.GetUtcNow(), cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -48,6 +51,11 @@ internal sealed class BackchannelDecisions(IApplicationDbContext db)
             }
             catch (DbUpdateConcurrencyException conflict) when (attempt < MaxAttempts)
             {
+                if (callback is not null)
+                {
+                    db.OutgoingMessages.Remove(callback);
+                }
+
                 foreach (var entry in conflict.Entries)
                 {
                     await entry.ReloadAsync(cancellationToken);

@@ -29,7 +29,8 @@ public sealed record BackchannelRequestParameters(
     string? LoginHintToken,
     string? BindingMessage,
     string? RequestedExpiry,
-    string? NotificationChannel)
+    string? NotificationChannel,
+    string? ClientNotificationToken = null)
 {
     /// <summary>The login hint the request's one lookup searches for (null when absent or empty).</summary>
     public string? LoginHintToLookUp => string.IsNullOrEmpty(LoginHint) ? null : LoginHint;

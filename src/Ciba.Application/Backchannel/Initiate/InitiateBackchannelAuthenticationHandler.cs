@@ -1,4 +1,5 @@
 using Ciba.Application.Apis;
+using Ciba.Application.Callbacks;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
@@ -31,6 +32,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
     SignedBackchannelRequest signedRequests,
     ITokenReader tokens,
     INotificationContentProtector protector,
+    BackchannelCallbacks callbacks,
     IOptions<CibaOptions> options,
     TimeProvider time)
     : IRequestHandler<InitiateBackchannelAuthenticationCommand, Result<BackchannelAuthenticationResponse>>
@@ -62,6 +64,12 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         if (!validated.IsSuccess)
         {
             return validated.Error;
+        }
+
+        // CIBA Core §7.1: ping and push requests carry client_notification_token.
+        if (BackchannelCallbacks.CheckNotificationToken(found.Client!.TokenDeliveryMode, request.Parameters.ClientNotificationToken) is { } tokenError)
+        {
+            return tokenError;
         }
 
         var valid = validated.Value;
@@ -123,6 +131,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             settings.PollingIntervalSeconds,
             now);
         authRequest.SetAudience(audiences.Value);
+        callbacks.Attach(authRequest, found.Client, authReqId, request.Parameters.ClientNotificationToken);
         db.BackchannelRequests.Add(authRequest);
 
         var link = options.Value.AuthorizeLink(organization.Handle, linkKey);

@@ -111,6 +111,7 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
         var bindingMessage = Text("binding_message", out var bindingMessageValid);
         var channel = Text("notification_channel", out var channelValid);
         var resource = Text("resource", out var resourceValid);
+        var notificationToken = Text("client_notification_token", out var notificationTokenValid);
         string? requestedExpiry = null;
         var expiryValid = true;
         if (jwt.Payload.TryGetProperty("requested_expiry", out var expiry))
@@ -124,9 +125,9 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
             };
         }
 
-        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && resourceValid && expiryValid;
+        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && resourceValid && notificationTokenValid && expiryValid;
         return valid
-            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel) { Resource = resource }
+            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel, notificationToken) { Resource = resource }
             : null;
     }
 

@@ -59,6 +59,12 @@ internal sealed class RedeemBackchannelGrantHandler(
             return new Error(OAuthErrorCodes.UnauthorizedClient, "The client is not allowed to use the CIBA grant.");
         }
 
+        // CIBA Core §11: a push client receives its tokens at its notification endpoint, never here.
+        if (application!.TokenDeliveryMode == Domain.Applications.TokenDeliveryMode.Push)
+        {
+            return new Error(OAuthErrorCodes.UnauthorizedClient, "The client is registered for push delivery; its tokens are pushed to its notification endpoint.");
+        }
+
         if (string.IsNullOrEmpty(request.AuthReqId))
         {
             return new Error(OAuthErrorCodes.InvalidRequest, "The auth_req_id parameter is required.");

@@ -30,6 +30,7 @@ public interface IApplicationDbContext
     DbSet<RefreshToken> RefreshTokens { get; }
 
     DbSet<RevokedAccessToken> RevokedAccessTokens { get; }
+    DbSet<DeliveryAttempt> DeliveryAttempts { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 }

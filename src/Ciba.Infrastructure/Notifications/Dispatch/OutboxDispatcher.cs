@@ -24,6 +24,7 @@ namespace Ciba.Infrastructure.Notifications.Dispatch;
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
     INotificationContentProtector contentProtector,
+    Callbacks.ClientNotificationSender callbacks,
     ProviderGates gates,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -287,7 +288,8 @@ public sealed partial class OutboxDispatcher(
             }
             finally
             {
-                gates.Exit(message.OrganizationId, message.Channel, outcome, time.GetUtcNow());
+                // A client's failing endpoint must not hold back the organization's other callbacks: no breaker for them.
+                gates.Exit(message.OrganizationId, message.Channel, message.Channel.IsCallback() ? null : outcome, time.GetUtcNow());
             }
 
             if (BeforeRecording is { } hook)
@@ -315,6 +317,11 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<SendOutcome> SendAsync(OutgoingMessage message)
     {
+        if (message.Channel.IsCallback())
+        {
+            return await callbacks.SendAsync(message.ProtectedContent!);
+        }
+
         NotificationContent content;
         try
         {
@@ -342,7 +349,7 @@ public sealed partial class OutboxDispatcher(
         {
             try
             {
-                await RecordAsync(claim, (m, at) => Apply(m, outcome, at), outcome.InboxMessage);
+                await RecordAsync(claim, (m, at) => Apply(m, outcome, at), outcome.InboxMessage, countsAttempt: true);
                 return;
             }
             catch (Exception exception) when (IsTransientDatabaseFailure(exception) && DateTime.UtcNow + wait < deadline)
@@ -384,7 +391,8 @@ public sealed partial class OutboxDispatcher(
                 var backoff = _options.BackoffAfter(attempts);
                 var wait = outcome.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
                 var nextAttemptAt = now + wait;
-                if (attempts >= _options.MaxAttempts)
+                // Callbacks are retried until their request expires (product.md §11), not a number of times.
+                if (attempts >= _options.MaxAttempts && !message.Channel.IsCallback())
                 {
                     message.MarkFailed($"Gave up after {attempts} attempts. {error}", now);
                     metrics.DeliveryAttempted(ChannelName(message.Channel), CibaMetrics.DeliveryStatuses.Failed);
@@ -407,7 +415,7 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task RecordAsync(Claim claim, Action<OutgoingMessage, DateTimeOffset> record, DevelopmentInboxMessage? inboxMessage)
+    private async Task RecordAsync(Claim claim, Action<OutgoingMessage, DateTimeOffset> record, DevelopmentInboxMessage? inboxMessage, bool countsAttempt = false)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
@@ -422,7 +430,13 @@ public sealed partial class OutboxDispatcher(
             return;
         }
 
-        record(message, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        record(message, now);
+        if (countsAttempt)
+        {
+            db.DeliveryAttempts.Add(DeliveryAttempt.Of(message, now));
+        }
+
         if (inboxMessage is not null && message.Status == DeliveryStatus.Sent)
         {
             db.DevelopmentInbox.Add(inboxMessage);
@@ -435,7 +449,13 @@ public sealed partial class OutboxDispatcher(
     private static bool IsHeldBy(OutgoingMessage message, Claim claim) =>
         message.Status == DeliveryStatus.Pending && message.ClaimId == claim.ClaimId;
 
-    private static string ChannelName(MessageChannel channel) => channel == MessageChannel.Email ? "email" : "sms";
+    private static string ChannelName(MessageChannel channel) => channel switch
+    {
+        MessageChannel.Email => "email",
+        MessageChannel.Sms => "sms",
+        MessageChannel.Ping => "ping",
+        _ => "push",
+    };
 
     private static string Masked(OutgoingMessage message) => RecipientMasking.Mask(message.Channel, message.Recipient);
 

@@ -25,6 +25,9 @@ internal sealed class BackchannelRequestConfiguration : IEntityTypeConfiguration
         builder.HasIndex(r => new { r.OrganizationId, r.CreatedAt });
         builder.HasIndex(r => r.ExpiresAt);
 
+        // The expiry sweep of ping and push requests (docs/decisions/0024-ping-and-push-callbacks.md).
+        builder.HasIndex(r => r.ExpiresAt, "IX_BackchannelRequests_CallbackExpiry").HasFilter("\"ProtectedCallback\" IS NOT NULL AND \"Status\" = 0");
+
         // PostgreSQL's xmin: a concurrent decision and poll on one row cannot both win.
         builder.Property<uint>("Version").IsRowVersion();
     }

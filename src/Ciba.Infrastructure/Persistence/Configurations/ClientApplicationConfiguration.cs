@@ -29,6 +29,7 @@ internal sealed class ClientApplicationConfiguration : IEntityTypeConfiguration<
             settings.Property(s => s.Channels).HasColumnName("CibaChannels");
             settings.Property(s => s.PollingIntervalSeconds).HasColumnName("CibaPollingIntervalSeconds");
         });
+        builder.Property(a => a.ClientNotificationEndpoint).HasMaxLength(ClientNotificationEndpoint.MaxLength);
     }
 
     /// <summary>product.md §10 (ADR 0022): existing rows keep accepting either secret method.</summary>

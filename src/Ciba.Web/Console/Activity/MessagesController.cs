@@ -18,6 +18,14 @@ public sealed class MessagesController(IMediator mediator) : ConsoleController
         return View(new ListPage<DeliveryRow>([.. deliveries.Items.Select(DeliveryRow.From)], Pager.For(deliveries, ConsolePath("activity/deliveries"))));
     }
 
+    /// <summary>One delivery's attempts, each with its outcome and error.</summary>
+    [HttpGet("deliveries/{id:guid}")]
+    public async Task<IActionResult> Attempts(Guid id, CancellationToken cancellationToken = default)
+    {
+        var attempts = await mediator.Send(new GetDeliveryAttemptsQuery(Organization.Id, id), cancellationToken);
+        return attempts.IsSuccess ? View(attempts.Value) : NotFound();
+    }
+
     [HttpGet("inbox")]
     public async Task<IActionResult> Inbox(string? after, string? before, CancellationToken cancellationToken = default)
     {

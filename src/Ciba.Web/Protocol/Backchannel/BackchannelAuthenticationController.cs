@@ -56,7 +56,8 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
                     form["login_hint_token"],
                     form["binding_message"],
                     form["requested_expiry"],
-                    form["notification_channel"]) { Resource = form["resource"] },
+                    form["notification_channel"],
+                    form["client_notification_token"]) { Resource = form["resource"] },
                 form["request"],
                 form["request"] is not null && form.Names.Any(name => !SignedRequestFormParameters.Contains(name))),
             cancellationToken);

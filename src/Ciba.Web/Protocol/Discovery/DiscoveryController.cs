@@ -14,7 +14,7 @@ namespace Ciba.Web.Protocol.Discovery;
 [OAuthExceptionFilter]
 public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIssuer tokens, IOrganizationLookup organizations, ApiScopeCatalog apiScopes) : ControllerBase
 {
-    private static readonly string[] DeliveryModes = ["poll"];
+    private static readonly string[] DeliveryModes = ["poll", "ping", "push"];
 
     // The service has no authorization endpoint, so no front-channel response type is supported.
     private static readonly string[] ResponseTypes = [];

@@ -33,6 +33,11 @@ internal sealed class SendTestMessageHandler(
             return Error.NotFound("The organization");
         }
 
+        if (request.Channel.IsCallback())
+        {
+            return Error.Validation([new FieldError(nameof(request.Channel), "Choose Email or SMS.")]);
+        }
+
         var providers = await db.NotificationProviders.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == request.OrganizationId, cancellationToken);
         var configured = request.Channel == MessageChannel.Email ? providers?.CanSendEmail == true : providers?.CanSendSms == true;
         if (!configured)
