@@ -22,6 +22,7 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotentReadBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
+        services.AddScoped<Console.Audit.AuditEventReader>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

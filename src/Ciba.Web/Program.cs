@@ -33,6 +33,7 @@ await app.Services.InitializeDatabaseAsync();
 app.UseCibaScrapeEndpoint();
 app.UseProxyAwareHosting();
 app.UseErrorPages();
+app.UseMiddleware<Ciba.Web.Audit.AuditSourceMiddleware>();
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();

@@ -4,7 +4,7 @@ namespace Ciba.Domain.Applications;
 /// A client registered in an organization: its credentials, the grant types it may use and, when
 /// CIBA is among them, its CIBA settings.
 /// </summary>
-public sealed class ClientApplication
+public sealed partial class ClientApplication
 {
     public const int MaxNameLength = 100;
     public const int MaxDescriptionLength = 500;

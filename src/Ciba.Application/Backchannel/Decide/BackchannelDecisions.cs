@@ -1,6 +1,8 @@
+using Ciba.Application.Audit;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Backchannel;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +12,7 @@ namespace Ciba.Application.Backchannel.Decide;
 /// Finds an auth request by its link key and records a decision on it. A poll may update the same
 /// row at the same moment; the row version makes one of them retry against fresh state.
 /// </summary>
-internal sealed class BackchannelDecisions(IApplicationDbContext db)
+internal sealed class BackchannelDecisions(IApplicationDbContext db, IAuditTrail audit)
 {
     private const int MaxAttempts = 3;
 
@@ -18,7 +20,8 @@ internal sealed class BackchannelDecisions(IApplicationDbContext db)
         Guid organizationId,
         string linkKey,
         Func<BackchannelAuthenticationRequest, DecisionOutcome> decide,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<BackchannelAuthenticationRequest>? alongside = null)
     {
         if (string.IsNullOrEmpty(linkKey))
         {
@@ -33,12 +36,23 @@ internal sealed class BackchannelDecisions(IApplicationDbContext db)
             return Error.NotFound("The request");
         }
 
+        var recorded = false;
         for (var attempt = 1; ; attempt++)
         {
             var outcome = decide(authRequest);
             if (outcome != DecisionOutcome.Recorded)
             {
                 return ToError(outcome);
+            }
+
+            if (!recorded)
+            {
+                // Added once: after a conflict the event is still waiting in the unit of work.
+                recorded = true;
+                var action = authRequest.Status == BackchannelRequestStatus.Approved ? AuditActions.RequestApproved : AuditActions.RequestDenied;
+                audit.Record(new AuditRecord(
+                    organizationId, action, AuditOutcome.Succeeded, AuditActorKind.User, null, authRequest.UserId, authRequest.ApplicationId));
+                alongside?.Invoke(authRequest);
             }
 
             try

@@ -1,4 +1,5 @@
 using Ciba.Domain.Applications;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
 using Ciba.Domain.Organizations;
@@ -20,6 +21,10 @@ public interface IApplicationDbContext
     DbSet<NotificationProviders> NotificationProviders { get; }
 
     DbSet<DevelopmentInboxMessage> DevelopmentInbox { get; }
+
+    DbSet<AuditEvent> AuditEvents { get; }
+
+    DbSet<Domain.Protection.RequestReport> RequestReports { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 }
