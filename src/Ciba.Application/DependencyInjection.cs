@@ -19,10 +19,14 @@ public static class DependencyInjection
         var assembly = Assembly.GetExecutingAssembly();
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
+        services.AddScoped<
+            IPipelineBehavior<Backchannel.Initiate.InitiateBackchannelAuthenticationCommand, Common.Results.Result<Backchannel.Initiate.BackchannelAuthenticationResponse>>,
+            Backchannel.Protection.BackchannelRefusalAuditBehaviour>();
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotentReadBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
         services.AddScoped<Console.Audit.AuditEventReader>();
+        services.AddScoped<Backchannel.Protection.BackchannelProtection>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -96,6 +96,7 @@ public static class DependencyInjection
         services.AddScoped<IAccountSignIn, AccountSignIn>();
         services.AddScoped<Application.Accounts.SignIn.ISignInThrottle, SignInThrottleStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
+        services.AddScoped<Application.Backchannel.Report.IAdministratorContacts, AdministratorContacts>();
         services.AddScoped<Application.Console.Applications.Readiness.IUserReachability, UserReachability>();
         services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();
 

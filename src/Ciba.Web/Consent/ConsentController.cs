@@ -21,6 +21,7 @@ public sealed class ConsentController(IMediator mediator) : Controller
 {
     public const string Approved = "approved";
     public const string Denied = "denied";
+    public const string Reported = "reported";
 
     [HttpGet("")]
     public async Task<IActionResult> Show(string? authCodeKey, CancellationToken cancellationToken)
@@ -56,6 +57,9 @@ public sealed class ConsentController(IMediator mediator) : Controller
             AuthCodeKey = authCodeKey!,
             ApproveUrl = PageUrl(organization, "/approve"),
             DenyUrl = PageUrl(organization, "/deny"),
+            ReportUrl = PageUrl(organization, "/report"),
+            RequestedAt = details.CreatedAt,
+            Channels = details.Channels,
         });
     }
 
@@ -77,10 +81,20 @@ public sealed class ConsentController(IMediator mediator) : Controller
             (organization, user, key) => new DenyBackchannelRequestCommand(organization.Id, key, user.UserId),
             cancellationToken);
 
+    /// <summary>product.md §14 "This wasn't me": denies, reports, starts the cooldown and tells the administrators.</summary>
+    [HttpPost("report")]
+    [ValidateAntiForgeryToken]
+    public Task<IActionResult> Report([FromForm] string? authCodeKey, CancellationToken cancellationToken) =>
+        DecideAsync(
+            authCodeKey,
+            Reported,
+            (organization, user, key) => new Application.Backchannel.Report.ReportBackchannelRequestCommand(organization.Id, key, user.UserId),
+            cancellationToken);
+
     [HttpGet("done")]
     public IActionResult Done(string? outcome) => outcome switch
     {
-        Approved or Denied => View("Done", new DecisionDoneViewModel { Approved = outcome == Approved }),
+        Approved or Denied or Reported => View("Done", new DecisionDoneViewModel { Approved = outcome == Approved, Reported = outcome == Reported }),
         _ => Unavailable(ErrorCodes.NotFound),
     };
 
