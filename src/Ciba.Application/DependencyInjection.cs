@@ -1,5 +1,6 @@
 using System.Reflection;
 using Ciba.Application.Backchannel.Decide;
+using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Behaviours;
 using Ciba.Application.Common.Telemetry;
 using FluentValidation;
@@ -27,6 +28,9 @@ public static class DependencyInjection
         services.AddScoped<BackchannelDecisions>();
         services.AddScoped<Console.Audit.AuditEventReader>();
         services.AddScoped<Backchannel.Protection.BackchannelProtection>();
+        services.AddScoped<IClientAuthenticator, ClientAuthenticator>();
+        services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasicAuthentication>();
+        services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

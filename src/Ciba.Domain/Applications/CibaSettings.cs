@@ -57,4 +57,40 @@ public sealed record CibaSettings
         channels != NotificationChannels.None && (channels & ~AllChannels) == NotificationChannels.None;
 
     public bool Allows(NotificationChannels channel) => (Channels & channel) == channel;
+
+    /// <summary>
+    /// product.md §4: the channel the client named, if it can reach the person (External always can);
+    /// without one, External alone when it is the only enabled channel, otherwise every enabled Email/SMS
+    /// channel that reaches the person. Whether a named channel is enabled is checked with the request.
+    /// </summary>
+    public ChannelSelection SelectChannels(NotificationChannels? named, ChannelReach reach)
+    {
+        if (named == NotificationChannels.External || (named is null && Channels == NotificationChannels.External))
+        {
+            return ChannelSelection.Of(NotificationChannels.External);
+        }
+
+        if (named == NotificationChannels.Email)
+        {
+            return reach.Email ? ChannelSelection.Of(NotificationChannels.Email) : ChannelSelection.Failed(ChannelSelectionFailure.EmailUnreachable);
+        }
+
+        if (named == NotificationChannels.Sms)
+        {
+            return reach.Sms ? ChannelSelection.Of(NotificationChannels.Sms) : ChannelSelection.Failed(ChannelSelectionFailure.SmsUnreachable);
+        }
+
+        var selected = NotificationChannels.None;
+        if (reach.Email && Allows(NotificationChannels.Email))
+        {
+            selected |= NotificationChannels.Email;
+        }
+
+        if (reach.Sms && Allows(NotificationChannels.Sms))
+        {
+            selected |= NotificationChannels.Sms;
+        }
+
+        return selected != NotificationChannels.None ? ChannelSelection.Of(selected) : ChannelSelection.Failed(ChannelSelectionFailure.NothingReachable);
+    }
 }

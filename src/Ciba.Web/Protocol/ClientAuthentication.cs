@@ -3,26 +3,31 @@ using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
-using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace Ciba.Web.Protocol;
 
 /// <summary>
-/// Reads the client's credentials from the request (RFC 6749 §2.3.1: HTTP Basic with form-encoded
-/// id and secret, or <c>client_id</c> + <c>client_secret</c> in the body; one method only) and
-/// authenticates the client through the application layer.
+/// The HTTP edge of client authentication: reads the credentials the client presented (RFC 6749
+/// §2.3.1: HTTP Basic with form-encoded id and secret, or <c>client_id</c> + <c>client_secret</c> in
+/// the body; one method only), decides the Basic challenge, and hands them to
+/// <see cref="IClientAuthenticator"/>, which checks them with the one implementation of their method.
+/// Every endpoint that authenticates clients goes through here.
 /// </summary>
 public static class ClientAuthentication
 {
     private const int MaxAuthorizationLength = 1024;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// Reads and authenticates the client with its own lookup (for endpoints whose handler does not
+    /// read the client in a lookup of its own).
+    /// </summary>
     public static async Task<(AuthenticatedClient? Client, ProtocolFailure? Failure)> AuthenticateAsync(
-        IMediator mediator, OrganizationSummary organization, HttpRequest request, ProtocolForm form, CancellationToken cancellationToken)
+        IClientAuthenticator authenticator, OrganizationSummary organization, HttpRequest request, ProtocolForm form, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(mediator);
+        ArgumentNullException.ThrowIfNull(authenticator);
         ArgumentNullException.ThrowIfNull(organization);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(form);
@@ -33,7 +38,7 @@ public static class ClientAuthentication
             return (null, new ProtocolFailure(error, challenge));
         }
 
-        var result = await mediator.Send(new AuthenticateClientQuery(organization.Id, credentials!), cancellationToken);
+        var result = await authenticator.AuthenticateAsync(organization, credentials!, cancellationToken);
         return result.IsSuccess ? (result.Value, null) : (null, new ProtocolFailure(result.Error, challenge));
     }
 

@@ -6,24 +6,30 @@ using MediatR;
 namespace Ciba.Application.Backchannel.Initiate;
 
 /// <summary>
-/// A backchannel authentication request (CIBA Core §7.1) with the client's credentials. The
-/// parameters are the raw form values; the handler authenticates the client, then the validator
-/// and the handler decide what the parameters mean.
+/// A backchannel authentication request (CIBA Core §7.1) with the client's credentials and the
+/// request's parameters as the form carried them. The handler authenticates the client, then
+/// <see cref="BackchannelRequestValidator"/> turns the parameters into one
+/// <see cref="ValidatedBackchannelRequest"/>, which is all the rest of the handler reads.
 /// </summary>
 public sealed record InitiateBackchannelAuthenticationCommand(
     OrganizationSummary Organization,
     ClientCredentials Credentials,
+    BackchannelRequestParameters Parameters) : IRequest<Result<BackchannelAuthenticationResponse>>;
+
+/// <summary>The authentication request's parameters as sent (CIBA Core §7.1), not yet checked.</summary>
+public sealed record BackchannelRequestParameters(
     string? Scope,
     string? LoginHint,
     string? IdTokenHint,
     string? LoginHintToken,
     string? BindingMessage,
     string? RequestedExpiry,
-    string? NotificationChannel) : IRequest<Result<BackchannelAuthenticationResponse>>;
+    string? NotificationChannel)
+{
+    /// <summary>The login hint the request's one lookup searches for (null when absent or empty).</summary>
+    public string? LoginHintToLookUp => string.IsNullOrEmpty(LoginHint) ? null : LoginHint;
+}
 
 /// <summary>The acknowledgement (CIBA Core §7.3).</summary>
 /// <param name="AuthUrl">The link for the client to deliver, when the external channel is used.</param>
 public sealed record BackchannelAuthenticationResponse(string AuthReqId, int ExpiresIn, int Interval, string? AuthUrl);
-
-/// <summary>What the validator checks: the authenticated client and the request's parameters.</summary>
-internal sealed record AuthenticatedBackchannelRequest(AuthenticatedClient Client, InitiateBackchannelAuthenticationCommand Request);

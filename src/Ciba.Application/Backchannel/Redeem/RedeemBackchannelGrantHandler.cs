@@ -20,6 +20,7 @@ namespace Ciba.Application.Backchannel.Redeem;
 /// </summary>
 internal sealed class RedeemBackchannelGrantHandler(
     IBackchannelGrantStore store,
+    IClientAuthenticator authenticator,
     ITokenIssuer issuer,
     IOptions<CibaOptions> options,
     TimeProvider time)
@@ -33,15 +34,15 @@ internal sealed class RedeemBackchannelGrantHandler(
 
     public async Task<Result<TokenResponse>> Handle(RedeemBackchannelGrantCommand request, CancellationToken cancellationToken)
     {
-        if (!ClientSecretVerification.IsComplete(request.Credentials))
+        if (!authenticator.CanLookUp(request.Credentials))
         {
-            return ClientSecretVerification.InvalidClient;
+            return ClientAuthenticator.InvalidClient;
         }
 
         var hash = SecretHashing.HashToken(request.AuthReqId ?? string.Empty);
         var found = await store.FindAsync(request.Organization.Id, request.Credentials.ClientId!, hash, cancellationToken);
         var (application, authRequest) = found;
-        var authenticated = ClientSecretVerification.Verify(request.Credentials, application);
+        var authenticated = await authenticator.AuthenticateAsync(request.Organization, request.Credentials, application, cancellationToken);
         if (!authenticated.IsSuccess)
         {
             return authenticated.Error;

@@ -6,9 +6,10 @@ using MediatR;
 namespace Ciba.Application.Common.Behaviours;
 
 /// <summary>
-/// Runs every FluentValidation validator of a request before its handler. Failures become a failed
-/// <see cref="Result"/> / <see cref="Result{T}"/> (never an exception): a protocol validator's
-/// first failure carries its OAuth error code; a console validator's failures become field errors.
+/// Runs every FluentValidation validator of a console request before its handler. Failures become a
+/// failed <see cref="Result"/> / <see cref="Result{T}"/> with field errors (never an exception).
+/// Protocol requests have no FluentValidation validators: their handlers validate after
+/// authenticating the client (docs/decisions/0004-results-not-exceptions.md).
 /// </summary>
 public sealed class ValidationBehaviour<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse>
 {
@@ -43,32 +44,9 @@ public sealed class ValidationBehaviour<TRequest, TResponse> : IPipelineBehavior
             return await next();
         }
 
-        return FailureOf<TResponse>.Create(ToError(failures), failures);
+        var error = Error.Validation(failures.Select(f => new FieldError(f.PropertyName, f.ErrorMessage)).ToList());
+        return FailureOf<TResponse>.Create(error, failures);
     }
-
-    private static Error ToError(List<ValidationFailure> failures)
-    {
-        var first = failures[0];
-        if (first.CustomState is ProtocolError)
-        {
-            return new Error(first.ErrorCode, first.ErrorMessage);
-        }
-
-        return Error.Validation(failures.Select(f => new FieldError(f.PropertyName, f.ErrorMessage)).ToList());
-    }
-}
-
-/// <summary>
-/// Marks a validation rule as a protocol rule: its error code is an OAuth error code and the first
-/// failing protocol rule decides the response. Use with <c>.WithState(_ => ProtocolError.Instance)</c>.
-/// </summary>
-public sealed class ProtocolError
-{
-    private ProtocolError()
-    {
-    }
-
-    public static ProtocolError Instance { get; } = new();
 }
 
 internal static class FailureOf<TResponse>

@@ -43,13 +43,14 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
             new InitiateBackchannelAuthenticationCommand(
                 organization,
                 credentials!,
-                form["scope"],
-                form["login_hint"],
-                form["id_token_hint"],
-                form["login_hint_token"],
-                form["binding_message"],
-                form["requested_expiry"],
-                form["notification_channel"]),
+                new BackchannelRequestParameters(
+                    form["scope"],
+                    form["login_hint"],
+                    form["id_token_hint"],
+                    form["login_hint_token"],
+                    form["binding_message"],
+                    form["requested_expiry"],
+                    form["notification_channel"])),
             cancellationToken);
         if (!result.IsSuccess)
         {

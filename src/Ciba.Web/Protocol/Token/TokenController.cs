@@ -13,7 +13,7 @@ namespace Ciba.Web.Protocol.Token;
 /// <summary>The token endpoint with the CIBA grant (CIBA Core §10.1, §11; product.md §6).</summary>
 [IgnoreAntiforgeryToken]
 [OAuthExceptionFilter]
-public sealed class TokenController(IMediator mediator, CibaMetrics metrics, ILogger<TokenController> logger) : ControllerBase
+public sealed class TokenController(IMediator mediator, IClientAuthenticator authenticator, CibaMetrics metrics, ILogger<TokenController> logger) : ControllerBase
 {
     [HttpPost("t/{org}/oauth2/token")]
     public async Task<IActionResult> Exchange()
@@ -63,7 +63,7 @@ public sealed class TokenController(IMediator mediator, CibaMetrics metrics, ILo
     private async Task<IActionResult> RefuseGrantTypeAsync(
         OrganizationSummary organization, ProtocolForm form, string? grantType, CancellationToken cancellationToken)
     {
-        var (client, failure) = await ClientAuthentication.AuthenticateAsync(mediator, organization, Request, form, cancellationToken);
+        var (client, failure) = await ClientAuthentication.AuthenticateAsync(authenticator, organization, Request, form, cancellationToken);
         if (client is null)
         {
             return Refuse(null, failure!.Error, failure.Challenge);
