@@ -29,6 +29,9 @@ public sealed partial class DemoDataSeeder(
 
     public const int MaxSyntheticUsers = 1_000_000;
 
+    /// <summary>Seeds the demo organization with the anti-fatigue limits at their maximum (test hosts only).</summary>
+    public const string RelaxedLimitsKey = "Ciba:Seed:RelaxedLimits";
+
     // user00001…: verified email, a mobile number, no password (they cannot sign in). One statement,
     // idempotent: rows already there are skipped. Mobiles start at +15552000001, clear of the named demo users'.
     private const string InsertSyntheticUsers = """
@@ -73,6 +76,14 @@ public sealed partial class DemoDataSeeder(
         if (organization is null)
         {
             organization = Organization.Create(DemoData.OrganizationHandle, DemoData.OrganizationName, now);
+
+            // Test hosts fire many requests at one person: they start with the limits at their maximum,
+            // and the limit tests set the limits they check (Ciba.Testing sets this key).
+            if (string.Equals(configuration?[RelaxedLimitsKey], "true", StringComparison.OrdinalIgnoreCase))
+            {
+                organization.SetLimits(new AntiFatigueLimits(AntiFatigueLimits.MaxPending, AntiFatigueLimits.MaxPerClient, Organization.DefaultCooldownMinutes));
+            }
+
             db.Organizations.Add(organization);
             await db.SaveChangesAsync(cancellationToken);
         }

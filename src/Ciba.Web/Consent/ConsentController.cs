@@ -64,6 +64,7 @@ public sealed class ConsentController(IMediator mediator) : Controller
     }
 
     [HttpPost("approve")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
     [ValidateAntiForgeryToken]
     public Task<IActionResult> Approve([FromForm] string? authCodeKey, CancellationToken cancellationToken) =>
         DecideAsync(
@@ -73,6 +74,7 @@ public sealed class ConsentController(IMediator mediator) : Controller
             cancellationToken);
 
     [HttpPost("deny")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
     [ValidateAntiForgeryToken]
     public Task<IActionResult> Deny([FromForm] string? authCodeKey, CancellationToken cancellationToken) =>
         DecideAsync(
@@ -83,6 +85,7 @@ public sealed class ConsentController(IMediator mediator) : Controller
 
     /// <summary>product.md §14 "This wasn't me": denies, reports, starts the cooldown and tells the administrators.</summary>
     [HttpPost("report")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
     [ValidateAntiForgeryToken]
     public Task<IActionResult> Report([FromForm] string? authCodeKey, CancellationToken cancellationToken) =>
         DecideAsync(
