@@ -21,6 +21,9 @@ public static class DependencyInjection
         var assembly = Assembly.GetExecutingAssembly();
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
+        services.AddScoped<
+            IPipelineBehavior<Backchannel.Initiate.InitiateBackchannelAuthenticationCommand, Common.Results.Result<Backchannel.Initiate.BackchannelAuthenticationResponse>>,
+            Backchannel.Protection.BackchannelRefusalAuditBehaviour>();
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotentReadBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped<BackchannelDecisions>();
@@ -28,6 +31,8 @@ public static class DependencyInjection
         services.AddScoped<Apis.ApiScopeCatalog>();
         services.AddScoped<Apis.ApiAudiences>();
         services.AddScoped<Callbacks.BackchannelCallbacks>();
+        services.AddScoped<Console.Audit.AuditEventReader>();
+        services.AddScoped<Backchannel.Protection.BackchannelProtection>();
         services.AddScoped<IClientAuthenticator, ClientAuthenticator>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasicAuthentication>();
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();

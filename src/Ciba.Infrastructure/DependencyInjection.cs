@@ -49,7 +49,11 @@ public static class DependencyInjection
         services.AddSingleton(provider => CibaDataSource.Create(ConnectionString(provider)));
         services.AddDbContextPool<CibaDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(provider.GetRequiredService<OutboxWakeInterceptor>()));
+            .AddInterceptors(
+                provider.GetRequiredService<OutboxWakeInterceptor>(),
+                provider.GetRequiredService<Audit.ConsoleChangeAuditInterceptor>()));
+        services.AddSingleton<Audit.ConsoleChangeAuditInterceptor>();
+        services.AddScoped<Application.Audit.IAuditTrail, Audit.AuditTrail>();
         services.AddSingleton<IDatabaseFailures, TransientDatabaseFailures>();
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());
         services.AddScoped<IBackchannelGrantStore, BackchannelGrantStore>();
@@ -92,6 +96,7 @@ public static class DependencyInjection
         services.AddScoped<IAccountSignIn, AccountSignIn>();
         services.AddScoped<Application.Accounts.SignIn.ISignInThrottle, SignInThrottleStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
+        services.AddScoped<Application.Backchannel.Report.IAdministratorContacts, AdministratorContacts>();
         services.AddScoped<Application.Console.Applications.Readiness.IUserReachability, UserReachability>();
         services.AddScoped<IOrganizationProvisioning, OrganizationProvisioning>();
 

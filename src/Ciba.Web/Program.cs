@@ -19,6 +19,7 @@ builder.Services
     .AddProxyAwareHosting(builder.Configuration)
     .AddCibaTelemetry(builder.Configuration)
     .AddProtocolApiDescription();
+Ciba.Web.Protection.RateLimits.AddCibaRateLimits(builder.Services);
 
 var app = builder.Build();
 
@@ -33,6 +34,7 @@ await app.Services.InitializeDatabaseAsync();
 app.UseCibaScrapeEndpoint();
 app.UseProxyAwareHosting();
 app.UseErrorPages();
+app.UseMiddleware<Ciba.Web.Audit.AuditSourceMiddleware>();
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();
@@ -40,6 +42,7 @@ app.UseMiddleware<OrganizationRouteMiddleware>();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapHealthEndpoints();
 app.MapProtocolApiDescription();
 app.MapControllers();

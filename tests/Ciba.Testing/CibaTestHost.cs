@@ -18,6 +18,12 @@ public static class CibaTestHost
         ["Ciba:Outbound:AllowedAddresses:0"] = "127.0.0.1",
     };
 
+    /// <summary>Every test shares one address: the per-address rate limits are set out of reach (a test of its own checks them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ProtectionTestSettings = new Dictionary<string, string>
+    {
+        ["Ciba:RateLimits:PerAddressPermitLimit"] = "1000000",
+    };
+
     public static IWebHostBuilder UseCibaTestSettings(
         this IWebHostBuilder builder, string connectionString, string publicOrigin, TimeProvider? time = null, bool dispatcherEnabled = true)
     {
@@ -26,6 +32,12 @@ public static class CibaTestHost
         builder.UseSetting("ConnectionStrings:Ciba", connectionString);
         builder.UseSetting("Ciba:PublicOrigin", publicOrigin);
         builder.UseSetting("Ciba:SeedDemoData", "true");
+        builder.UseSetting("Ciba:Seed:RelaxedLimits", "true");
+        foreach (var (key, value) in ProtectionTestSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Ciba:DataProtection:CertificatePath", TestCertificates.DataProtectionPfx);
         builder.UseSetting("Ciba:DataProtection:CertificatePassword", TestCertificates.Password);
         builder.UseSetting("Ciba:SystemAdministrators:0", "demo/*");

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Ciba.Application.Accounts;
+using Ciba.Application.Audit;
+using Ciba.Domain.Audit;
 using Ciba.Application.Common.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +20,7 @@ public sealed class AccountSignIn(
     UserManager<CibaUser> users,
     IPasswordHasher<CibaUser> passwordHasher,
     IHttpContextAccessor httpContextAccessor,
+    IAuditTrail audit,
     TimeProvider time)
     : IAccountSignIn
 {
@@ -40,16 +43,26 @@ public sealed class AccountSignIn(
             // The same hash verification as for a real account, so the answer takes as long.
             s_nobodysHash ??= passwordHasher.HashPassword(Nobody, RandomTokens.Create());
             passwordHasher.VerifyHashedPassword(Nobody, s_nobodysHash, password);
+            await audit.RecordNowAsync(
+                new AuditRecord(organizationId, AuditActions.SignInFailed, AuditOutcome.Failed, AuditActorKind.User, null, Detail: "No such user."),
+                cancellationToken);
             return SignInOutcome.Failed;
         }
 
         var passwordMatches = await users.CheckPasswordAsync(user, password);
         if (!passwordMatches || IsLocked(user) || !await signInManager.CanSignInAsync(user))
         {
+            var why = !passwordMatches ? "Wrong password." : "The account is locked.";
+            await audit.RecordNowAsync(
+                new AuditRecord(organizationId, AuditActions.SignInFailed, AuditOutcome.Failed, AuditActorKind.User, user.UserName, user.Id, Detail: why),
+                cancellationToken);
             return SignInOutcome.Failed;
         }
 
         await signInManager.SignInAsync(user, isPersistent: false);
+        await audit.RecordNowAsync(
+            new AuditRecord(organizationId, AuditActions.SignInSucceeded, AuditOutcome.Succeeded, AuditActorKind.User, user.UserName, user.Id),
+            cancellationToken);
         return SignInOutcome.SignedIn;
     }
 

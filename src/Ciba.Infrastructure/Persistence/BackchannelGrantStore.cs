@@ -1,6 +1,8 @@
 using Ciba.Application.Backchannel.Redeem;
 using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Audit;
 using Ciba.Domain.Applications;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Backchannel;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -25,6 +27,22 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource d
         SET "LastPolledAt" = $1, "IntervalSeconds" = $2, "Status" = $3, "RedeemedAt" = $4
         WHERE "Id" = $5 AND xmin = $6
         RETURNING xmin
+        """;
+
+    // A redemption writes its audit event (product.md §14 "tokens issued") in the same statement,
+    // so only when the guarded update happened (ADR 0027).
+    private const string UpdateRedeemed = """
+        WITH updated AS (
+            UPDATE "BackchannelRequests"
+            SET "LastPolledAt" = $1, "IntervalSeconds" = $2, "Status" = $3, "RedeemedAt" = $4
+            WHERE "Id" = $5 AND xmin = $6
+            RETURNING xmin, "OrganizationId", "ApplicationId", "UserId", "Scope"
+        ), audited AS (
+            INSERT INTO "AuditEvents" ("Id", "OrganizationId", "OccurredAt", "ActorKind", "Actor", "UserId", "ApplicationId", "Action", "Outcome", "Detail", "SourceAddress")
+            SELECT $7, u."OrganizationId", $4, 1, a."ClientId", u."UserId", u."ApplicationId", 'tokens.issued', 0, 'Scope: ' || u."Scope", $8
+            FROM updated u JOIN "Applications" a ON a."Id" = u."ApplicationId"
+        )
+        SELECT xmin FROM updated
         """;
 
     public async Task<BackchannelGrantLookup> FindAsync(
@@ -58,13 +76,20 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource d
             batch.BatchCommands.Add(new NpgsqlBatchCommand(NonDurableCommit));
         }
 
-        var update = new NpgsqlBatchCommand(UpdatePoll);
+        var redeemed = request.Status == BackchannelRequestStatus.Redeemed;
+        var update = new NpgsqlBatchCommand(redeemed ? UpdateRedeemed : UpdatePoll);
         update.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = request.LastPolledAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = request.IntervalSeconds });
         update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)request.Status });
         update.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = request.RedeemedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = request.Id });
         update.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = version.OriginalValue, NpgsqlDbType = NpgsqlDbType.Xid });
+        if (redeemed)
+        {
+            update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7(request.RedeemedAt ?? DateTimeOffset.UtcNow) });
+            update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Clip(AuditAmbient.SourceAddress), NpgsqlDbType = NpgsqlDbType.Text });
+        }
+
         batch.BatchCommands.Add(update);
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -83,6 +108,9 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource d
         entry.State = EntityState.Unchanged;
         return true;
     }
+
+    private static string? Clip(string? address) =>
+        address is { Length: > AuditEvent.MaxAddressLength } ? address[..AuditEvent.MaxAddressLength] : address;
 
     public Task ReloadAsync(BackchannelAuthenticationRequest request, CancellationToken cancellationToken) =>
         db.Entry(request).ReloadAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Domain.Apis;
 using Ciba.Domain.Applications;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
 using Ciba.Domain.Organizations;
@@ -43,6 +44,10 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<SignInThrottleEntry> SignInThrottles => Set<SignInThrottleEntry>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<Domain.Protection.RequestReport> RequestReports => Set<Domain.Protection.RequestReport>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

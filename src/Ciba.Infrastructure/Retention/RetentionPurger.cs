@@ -5,7 +5,7 @@ using Npgsql;
 namespace Ciba.Infrastructure.Retention;
 
 /// <summary>What one purge deleted; <see cref="Ran"/> is false when another node held the lock.</summary>
-public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages);
+public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages, long AuditEvents = 0);
 
 /// <summary>
 /// product.md §14 retention (docs/decisions/0018-retention.md): deletes, per organization and after
@@ -45,7 +45,14 @@ public sealed partial class RetentionPurger(
             ORDER BY "CreatedAt" LIMIT $3 FOR UPDATE SKIP LOCKED)
         """;
 
-    private const string Periods = """SELECT "Id", "RequestRetentionDays", "MessageRetentionDays" FROM "Organizations" ORDER BY "Id" """;
+    private const string DeleteAuditEvents = """
+        DELETE FROM "AuditEvents" WHERE "Id" IN (
+            SELECT "Id" FROM "AuditEvents"
+            WHERE "OrganizationId" = $1 AND "OccurredAt" < $2
+            ORDER BY "OccurredAt" LIMIT $3 FOR UPDATE SKIP LOCKED)
+        """;
+
+    private const string Periods = """SELECT "Id", "RequestRetentionDays", "MessageRetentionDays", "AuditRetentionDays" FROM "Organizations" ORDER BY "Id" """;
 
     public async Task<RetentionPurgeResult> PurgeAsync(CancellationToken cancellationToken)
     {
@@ -58,9 +65,10 @@ public sealed partial class RetentionPurger(
         try
         {
             var now = time.GetUtcNow();
-            long requests = 0, messages = 0, inbox = 0;
-            foreach (var (organizationId, requestDays, messageDays) in await PeriodsAsync(connection, cancellationToken))
+            long requests = 0, messages = 0, inbox = 0, audit = 0;
+            foreach (var (organizationId, requestDays, messageDays, auditDays) in await PeriodsAsync(connection, cancellationToken))
             {
+                audit += await DeleteInBatchesAsync(connection, DeleteAuditEvents, organizationId, now.AddDays(-auditDays), cancellationToken);
                 var messageCutoff = now.AddDays(-messageDays);
                 messages += await DeleteInBatchesAsync(connection, DeleteMessages, organizationId, messageCutoff, cancellationToken);
                 inbox += await DeleteInBatchesAsync(connection, DeleteInboxMessages, organizationId, messageCutoff, cancellationToken);
@@ -68,12 +76,12 @@ public sealed partial class RetentionPurger(
             }
 
             await Clients.UsedJwtIdStore.PurgeExpiredAsync(connection, now, cancellationToken);
-            if (requests + messages + inbox > 0)
+            if (requests + messages + inbox + audit > 0)
             {
-                LogPurged(requests, messages, inbox);
+                LogPurged(requests, messages, inbox, audit);
             }
 
-            return new RetentionPurgeResult(true, requests, messages, inbox);
+            return new RetentionPurgeResult(true, requests, messages, inbox, audit);
         }
         finally
         {
@@ -82,14 +90,14 @@ public sealed partial class RetentionPurger(
         }
     }
 
-    private static async Task<List<(Guid Id, int RequestDays, int MessageDays)>> PeriodsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<List<(Guid Id, int RequestDays, int MessageDays, int AuditDays)>> PeriodsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var periods = new List<(Guid, int, int)>();
+        var periods = new List<(Guid, int, int, int)>();
         await using var command = new NpgsqlCommand(Periods, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            periods.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2)));
+            periods.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3)));
         }
 
         return periods;
@@ -122,6 +130,6 @@ public sealed partial class RetentionPurger(
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Retention purge deleted {Requests} auth requests, {Messages} outbox messages and {Inbox} development-inbox messages.")]
-    private partial void LogPurged(long requests, long messages, long inbox);
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Retention purge deleted {Requests} auth requests, {Messages} outbox messages, {Inbox} development-inbox messages and {AuditEvents} audit events.")]
+    private partial void LogPurged(long requests, long messages, long inbox, long auditEvents);
 }

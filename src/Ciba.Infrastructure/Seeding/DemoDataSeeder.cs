@@ -21,8 +21,30 @@ public sealed partial class DemoDataSeeder(
     RoleManager<IdentityRole<Guid>> roles,
     IOrganizationContext organizationContext,
     TimeProvider time,
-    ILogger<DemoDataSeeder> logger)
+    ILogger<DemoDataSeeder> logger,
+    Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
 {
+    /// <summary>The environment variable naming how many synthetic users to add (issue 14 item 6).</summary>
+    public const string SyntheticUsersVariable = "CIBA_DEMO_USERS";
+
+    public const int MaxSyntheticUsers = 1_000_000;
+
+    /// <summary>Seeds the demo organization with the anti-fatigue limits at their maximum (test hosts only).</summary>
+    public const string RelaxedLimitsKey = "Ciba:Seed:RelaxedLimits";
+
+    // user00001…: verified email, a mobile number, no password (they cannot sign in). One statement,
+    // idempotent: rows already there are skipped. Mobiles start at +15552000001, clear of the named demo users'.
+    private const string InsertSyntheticUsers = """
+        INSERT INTO "AspNetUsers" ("Id", "OrganizationId", "DisplayName", "UserName", "NormalizedUserName", "Email", "NormalizedEmail",
+            "EmailConfirmed", "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "PhoneNumber", "PhoneNumberConfirmed",
+            "TwoFactorEnabled", "LockoutEnd", "LockoutEnabled", "AccessFailedCount")
+        SELECT gen_random_uuid(), $1, 'Demo user ' || n, 'user' || n, 'USER' || n, 'user' || n || '@demo.test', 'USER' || n || '@DEMO.TEST',
+            true, NULL, upper(replace(gen_random_uuid()::text, '-', '')), gen_random_uuid()::text, '+1555' || (2000000 + i)::text, true,
+            false, NULL, true, 0
+        FROM generate_series(1, $2) AS i, LATERAL (SELECT lpad(i::text, 5, '0') AS n) AS name
+        ON CONFLICT ("OrganizationId", "NormalizedUserName") DO NOTHING
+        """;
+
     /// <summary>The advisory lock key of the demo seed (any fixed number no other lock uses).</summary>
     private const long SeedLockKey = 0x43_69_62_61_53_65_65_64; // "CibaSeed"
 
@@ -54,6 +76,14 @@ public sealed partial class DemoDataSeeder(
         if (organization is null)
         {
             organization = Organization.Create(DemoData.OrganizationHandle, DemoData.OrganizationName, now);
+
+            // Test hosts fire many requests at one person: they start with the limits at their maximum,
+            // and the limit tests set the limits they check (Ciba.Testing sets this key).
+            if (string.Equals(configuration?[RelaxedLimitsKey], "true", StringComparison.OrdinalIgnoreCase))
+            {
+                organization.SetLimits(new AntiFatigueLimits(AntiFatigueLimits.MaxPending, AntiFatigueLimits.MaxPerClient, Organization.DefaultCooldownMinutes));
+            }
+
             db.Organizations.Add(organization);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -73,8 +103,38 @@ public sealed partial class DemoDataSeeder(
 
         await EnsureDevelopmentInboxAsync(organization.Id, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await EnsureSyntheticUsersAsync(organization.Id, cancellationToken);
         LogSeeded(logger, organization.Handle);
     }
+
+    /// <summary>product.md §18 / issue 14: <c>CIBA_DEMO_USERS=N</c> adds N synthetic users in one statement (10,000 in well under a second).</summary>
+    private async Task EnsureSyntheticUsersAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        var value = configuration?[SyntheticUsersVariable];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return;
+        }
+
+        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || count > MaxSyntheticUsers)
+        {
+            throw new InvalidOperationException($"{SyntheticUsersVariable} must be a whole number from 0 to {MaxSyntheticUsers}.");
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        var added = await db.Database.ExecuteSqlRawAsync(
+            InsertSyntheticUsers,
+            [new Npgsql.NpgsqlParameter<Guid> { TypedValue = organizationId }, new Npgsql.NpgsqlParameter<int> { TypedValue = count }],
+            cancellationToken);
+        LogSyntheticUsers(logger, added, count);
+    }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Added {Added} synthetic demo users ({Count} requested; the rest were there).")]
+    private static partial void LogSyntheticUsers(ILogger logger, int added, int count);
 
     private async Task EnsureRoleAsync()
     {

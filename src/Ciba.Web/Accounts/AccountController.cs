@@ -21,6 +21,7 @@ public sealed class AccountController(IMediator mediator, IAccountSignIn signIn)
     }
 
     [HttpPost("login")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> SignIn([FromForm] SignInViewModel form, CancellationToken cancellationToken)
     {

@@ -21,6 +21,7 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
 {
     public const string Approved = "approved";
     public const string Denied = "denied";
+    public const string Reported = "reported";
 
     [HttpGet("")]
     public async Task<IActionResult> Show(string? authCodeKey, CancellationToken cancellationToken)
@@ -56,10 +57,14 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
             AuthCodeKey = authCodeKey!,
             ApproveUrl = PageUrl(organization, "/approve"),
             DenyUrl = PageUrl(organization, "/deny"),
+            ReportUrl = PageUrl(organization, "/report"),
+            RequestedAt = details.CreatedAt,
+            Channels = details.Channels,
         });
     }
 
     [HttpPost("approve")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
     [ValidateAntiForgeryToken]
     public Task<IActionResult> Approve([FromForm] string? authCodeKey, CancellationToken cancellationToken) =>
         DecideAsync(
@@ -69,6 +74,7 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
             cancellationToken);
 
     [HttpPost("deny")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
     [ValidateAntiForgeryToken]
     public Task<IActionResult> Deny([FromForm] string? authCodeKey, CancellationToken cancellationToken) =>
         DecideAsync(
@@ -77,10 +83,21 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
             (organization, user, key) => new DenyBackchannelRequestCommand(organization.Id, key, user.UserId),
             cancellationToken);
 
+    /// <summary>product.md §14 "This wasn't me": denies, reports, starts the cooldown and tells the administrators.</summary>
+    [HttpPost("report")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
+    [ValidateAntiForgeryToken]
+    public Task<IActionResult> Report([FromForm] string? authCodeKey, CancellationToken cancellationToken) =>
+        DecideAsync(
+            authCodeKey,
+            Reported,
+            (organization, user, key) => new Application.Backchannel.Report.ReportBackchannelRequestCommand(organization.Id, key, user.UserId),
+            cancellationToken);
+
     [HttpGet("done")]
     public IActionResult Done(string? outcome) => outcome switch
     {
-        Approved or Denied => View("Done", new DecisionDoneViewModel { Approved = outcome == Approved }),
+        Approved or Denied or Reported => View("Done", new DecisionDoneViewModel { Approved = outcome == Approved, Reported = outcome == Reported }),
         _ => Unavailable(ErrorCodes.NotFound),
     };
 

@@ -29,4 +29,21 @@ public sealed class ConsentViewModel
     public required string ApproveUrl { get; init; }
 
     public required string DenyUrl { get; init; }
+
+    /// <summary>"This wasn't me" (product.md §14).</summary>
+    public required string ReportUrl { get; init; }
+
+    /// <summary>When the application asked (shown so the person can tell whether it was them).</summary>
+    public DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>How the request reached the person.</summary>
+    public Domain.Applications.NotificationChannels Channels { get; init; }
+
+    public string ChannelText => Channels switch
+    {
+        Domain.Applications.NotificationChannels.Email => "by email",
+        Domain.Applications.NotificationChannels.Sms => "by text message",
+        Domain.Applications.NotificationChannels.Email | Domain.Applications.NotificationChannels.Sms => "by email and text message",
+        _ => "as a link the application showed or sent you",
+    };
 }

@@ -4,6 +4,7 @@ using Ciba.Web.Accounts;
 using Ciba.Web.Organizations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Ciba.Web.Console;
 
@@ -46,4 +47,23 @@ public abstract class ConsoleController : Controller
         error?.Code == ErrorCodes.NotFound ? NotFound() : null;
 
     protected void Flash(string message) => TempData["Flash"] = message;
+
+    /// <summary>The administrator's changes in this action are audited where they are saved (ADR 0027).</summary>
+    public override async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var organization = OrganizationRouteMiddleware.Current(HttpContext);
+        var administrator = organization is null ? null : SignedInUser.From(User, organization.Id);
+        Application.Audit.AuditAmbient.Administrator = administrator is null
+            ? null
+            : new Application.Audit.AuditAdministrator(organization!.Id, administrator.UserId, administrator.UserName);
+        try
+        {
+            await next();
+        }
+        finally
+        {
+            Application.Audit.AuditAmbient.Administrator = null;
+        }
+    }
 }

@@ -253,6 +253,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         {
             "users?search=", "users?after=", "users?before=", "applications?after=", "activity?application=", "activity?user=", "activity?status=",
             "activity?since=", "activity?after=", "activity/deliveries?after=", "organizations?after=", "users?page=",
+            "audit?user=", "audit?application=", "audit?action=", "audit?outcome=", "audit?since=", "audit?after=", "reports?after=",
         };
         return from page in pages
                from payload in HostilePayloads.ForPages.Where(p => p != "oversized-20k").Append("oversized-9k")
@@ -277,6 +278,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
             ("GET", "/t/demo/oauth2/ciba_authorize?authCodeKey="), ("GET", "/t/demo/oauth2/ciba_authorize/done?outcome="),
             ("GET", "/t/demo/login?returnUrl="), ("POST", "/t/demo/login|Login"), ("POST", "/t/demo/login|ReturnUrl"),
             ("POST", "/t/demo/oauth2/ciba_authorize/approve|authCodeKey"), ("POST", "/t/demo/oauth2/ciba_authorize/deny|authCodeKey"),
+            ("POST", "/t/demo/oauth2/ciba_authorize/report|authCodeKey"),
         };
         return from target in targets
                from payload in HostilePayloads.ForPages

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using Ciba.Application.Audit;
 using Ciba.Application.Common.Results;
+using Ciba.Domain.Audit;
 using FluentValidation;
 using MediatR;
 
@@ -26,7 +28,7 @@ internal sealed class SignInCommandValidator : AbstractValidator<SignInCommand>
 /// Throttles first (per login and address, ADR 0012), then checks the password: the same answer
 /// for an unknown login, a wrong password and a locked account.
 /// </summary>
-internal sealed class SignInCommandHandler(IAccountSignIn signIn, ISignInThrottle throttle, TimeProvider time) : IRequestHandler<SignInCommand, Result>
+internal sealed class SignInCommandHandler(IAccountSignIn signIn, ISignInThrottle throttle, IAuditTrail audit, TimeProvider time) : IRequestHandler<SignInCommand, Result>
 {
     public async Task<Result> Handle(SignInCommand request, CancellationToken cancellationToken)
     {
@@ -37,6 +39,9 @@ internal sealed class SignInCommandHandler(IAccountSignIn signIn, ISignInThrottl
         if (wait is { } left)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
+            await audit.RecordNowAsync(
+                new AuditRecord(request.OrganizationId, AuditActions.SignInFailed, AuditOutcome.Refused, AuditActorKind.User, null, Detail: "Too many attempts: throttled."),
+                cancellationToken);
             return new Error(
                 SignInErrors.TryLater,
                 string.Create(CultureInfo.InvariantCulture, $"Too many attempts. Wait {seconds} {(seconds == 1 ? "second" : "seconds")}, then try again."));

@@ -25,7 +25,14 @@ public sealed record ConsentDetails(
     string? BindingMessage,
     IReadOnlyList<string> Scopes,
     TimeSpan TimeLeft,
-    Guid UserId);
+    Guid UserId)
+{
+    /// <summary>When the application made the request (product.md §14).</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>How the request reached the person.</summary>
+    public Domain.Applications.NotificationChannels Channels { get; init; }
+}
 
 internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvider time)
     : IRequestHandler<GetConsentQuery, Result<ConsentDetails>>
@@ -68,6 +75,10 @@ internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvi
             string.IsNullOrWhiteSpace(authRequest.BindingMessage) ? null : authRequest.BindingMessage,
             authRequest.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList(),
             authRequest.TimeLeft(now),
-            authRequest.UserId);
+            authRequest.UserId)
+        {
+            CreatedAt = authRequest.CreatedAt,
+            Channels = authRequest.Channels,
+        };
     }
 }

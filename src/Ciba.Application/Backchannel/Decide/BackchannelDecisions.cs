@@ -1,7 +1,9 @@
 using Ciba.Application.Callbacks;
+using Ciba.Application.Audit;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Backchannel;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +14,7 @@ namespace Ciba.Application.Backchannel.Decide;
 /// row at the same moment; the row version makes one of them retry against fresh state. A ping or
 /// push request's callback is written to the outbox in the same transaction as the decision.
 /// </summary>
-internal sealed class BackchannelDecisions(IApplicationDbContext db, BackchannelCallbacks callbacks, TimeProvider time)
+internal sealed class BackchannelDecisions(IApplicationDbContext db, BackchannelCallbacks callbacks, IAuditTrail audit, TimeProvider time)
 {
     private const int MaxAttempts = 3;
 
@@ -20,7 +22,8 @@ internal sealed class BackchannelDecisions(IApplicationDbContext db, Backchannel
         Guid organizationId,
         string linkKey,
         Func<BackchannelAuthenticationRequest, DecisionOutcome> decide,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<BackchannelAuthenticationRequest>? alongside = null)
     {
         if (string.IsNullOrEmpty(linkKey))
         {
@@ -35,12 +38,23 @@ internal sealed class BackchannelDecisions(IApplicationDbContext db, Backchannel
             return Error.NotFound("The request");
         }
 
+        var recorded = false;
         for (var attempt = 1; ; attempt++)
         {
             var outcome = decide(authRequest);
             if (outcome != DecisionOutcome.Recorded)
             {
                 return ToError(outcome);
+            }
+
+            if (!recorded)
+            {
+                // Added once: after a conflict the event is still waiting in the unit of work.
+                recorded = true;
+                var action = authRequest.Status == BackchannelRequestStatus.Approved ? AuditActions.RequestApproved : AuditActions.RequestDenied;
+                audit.Record(new AuditRecord(
+                    organizationId, action, AuditOutcome.Succeeded, AuditActorKind.User, null, authRequest.UserId, authRequest.ApplicationId));
+                alongside?.Invoke(authRequest);
             }
 
             var callback = await callbacks.EnqueueOnDecisionAsync(authRequest, time.GetUtcNow(), cancellationToken);

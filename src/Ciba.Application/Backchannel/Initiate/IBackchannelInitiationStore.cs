@@ -1,6 +1,7 @@
 using Ciba.Application.Common.Interfaces;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Notifications;
+using Ciba.Domain.Organizations;
 
 namespace Ciba.Application.Backchannel.Initiate;
 
@@ -17,10 +18,20 @@ public interface IBackchannelInitiationStore
     /// the application is read when there is none.
     /// </summary>
     Task<BackchannelInitiationLookup> FindAsync(Guid organizationId, string clientId, string? loginHint, CancellationToken cancellationToken);
+
+    /// <summary>The anti-fatigue counts of one person for one application (the id_token_hint path, where the person is found later).</summary>
+    Task<AntiFatigueCounts> CountAsync(Guid applicationId, Guid userId, CancellationToken cancellationToken);
 }
 
 public sealed record BackchannelInitiationLookup(
     ClientApplication? Client,
     UserContact? User,
     EmailProviderKind EmailProvider,
-    SmsProviderKind SmsProvider);
+    SmsProviderKind SmsProvider)
+{
+    /// <summary>The organization's anti-fatigue limits (product.md §14), read in the same query.</summary>
+    public AntiFatigueLimits Limits { get; init; } = AntiFatigueLimits.Default;
+
+    /// <summary>The found person's counts against <see cref="Limits"/> for this application, read in the same query.</summary>
+    public AntiFatigueCounts Counts { get; init; } = AntiFatigueCounts.None;
+}

@@ -34,6 +34,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
     INotificationContentProtector protector,
     BackchannelCallbacks callbacks,
     IOptions<CibaOptions> options,
+    Protection.BackchannelProtection protection,
     TimeProvider time)
     : IRequestHandler<InitiateBackchannelAuthenticationCommand, Result<BackchannelAuthenticationResponse>>
 {
@@ -115,6 +116,13 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         }
 
         var channels = selection.Channels;
+
+        // product.md §14: the anti-fatigue limits; over one, nothing is stored or sent.
+        if (await protection.CheckLimitsAsync(found, client.Id, user.Id, countsRead: valid.LoginHint is not null, cancellationToken) is { } overLimit)
+        {
+            return overLimit;
+        }
+
         var settings = client.CibaSettings;
         var authReqId = RandomTokens.Create();
         var linkKey = RandomTokens.Create();
@@ -149,6 +157,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             }
         }
 
+        protection.RecordAccepted(organization.Id, client.ClientId, client.Id, user.Id, channels);
         await db.SaveChangesAsync(cancellationToken);
         var authUrl = channels == NotificationChannels.External ? link : null;
         return new BackchannelAuthenticationResponse(authReqId, valid.ExpiresIn, settings.PollingIntervalSeconds, authUrl);

@@ -1,5 +1,6 @@
 using Ciba.Domain.Apis;
 using Ciba.Domain.Applications;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
 using Ciba.Domain.Organizations;
@@ -31,6 +32,10 @@ public interface IApplicationDbContext
 
     DbSet<RevokedAccessToken> RevokedAccessTokens { get; }
     DbSet<DeliveryAttempt> DeliveryAttempts { get; }
+
+    DbSet<AuditEvent> AuditEvents { get; }
+
+    DbSet<Domain.Protection.RequestReport> RequestReports { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Ciba.Domain.Audit;
 using NpgsqlTypes;
 
 namespace Ciba.Infrastructure.Notifications.Dispatch;
@@ -440,6 +441,19 @@ public sealed partial class OutboxDispatcher(
         if (inboxMessage is not null && message.Status == DeliveryStatus.Sent)
         {
             db.DevelopmentInbox.Add(inboxMessage);
+        }
+
+        if (message.Status is DeliveryStatus.Sent or DeliveryStatus.Failed)
+        {
+            db.AuditEvents.Add(AuditEvent.Create(
+                message.OrganizationId,
+                message.Status == DeliveryStatus.Sent ? AuditActions.MessageSent : AuditActions.MessageFailed,
+                message.Status == DeliveryStatus.Sent ? AuditOutcome.Succeeded : AuditOutcome.Failed,
+                AuditActorKind.System,
+                null,
+                now,
+                subject: $"{message.Channel} to {Masked(message)}",
+                detail: message.Status == DeliveryStatus.Failed ? message.LastError : null));
         }
 
         await db.SaveChangesAsync();

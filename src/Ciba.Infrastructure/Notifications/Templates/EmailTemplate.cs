@@ -11,7 +11,29 @@ public static class EmailTemplate
     public static RenderedEmail Render(NotificationDelivery delivery, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        if (delivery.Content.Notice is not null)
+        {
+            return RenderNotice(delivery.Content);
+        }
+
         return delivery.IsTest ? RenderTest(delivery.Content) : RenderSignIn(delivery.Content, now);
+    }
+
+    /// <summary>A notice to the organization's administrators (product.md §14 "this wasn't me"): what happened and a link to the console's Reports page.</summary>
+    private static RenderedEmail RenderNotice(NotificationContent content)
+    {
+        var app = SingleLine(content.ApplicationName);
+        var notice = content.Notice!;
+        var subject = $"Reported: a sign-in request from {app}";
+        var text = $"{notice}\n\nReview the report and, if needed, end the cooldown:\n{content.Link}";
+        var href = Encode(content.Link);
+        var html = string.Join('\n',
+            "<!DOCTYPE html>",
+            "<html><body style=\"font-family:sans-serif;line-height:1.5;color:#1a1a1a\">",
+            $"<p>{Encode(notice)}</p>",
+            $"<p><a href=\"{href}\">Review the report</a></p>",
+            "</body></html>");
+        return new RenderedEmail(subject, html, text);
     }
 
     private static RenderedEmail RenderSignIn(NotificationContent content, DateTimeOffset now)
