@@ -23,6 +23,71 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiResource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Identifier")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Identifier")
+                        .IsUnique();
+
+                    b.ToTable("ApiResources", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiScope", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApiResourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiResourceId");
+
+                    b.HasIndex("OrganizationId", "Value")
+                        .IsUnique();
+
+                    b.ToTable("ApiScopes", (string)null);
+                });
+
             modelBuilder.Entity("Ciba.Domain.Applications.ClientApplication", b =>
                 {
                     b.Property<Guid>("Id")
@@ -33,6 +98,10 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ClientNotificationEndpoint")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
 
                     b.Property<string>("ClientSecretHash")
                         .IsRequired()
@@ -46,13 +115,6 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
-                    b.Property<string>("Jwks")
-                        .HasMaxLength(16384)
-                        .HasColumnType("character varying(16384)");
-
-                    b.Property<string>("JwksUri")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
                     b.Property<string>("IdTokenSigningAlgorithm")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -60,16 +122,35 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasDefaultValue("RS256");
 
+                    b.Property<string>("Jwks")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<bool>("NumberMatching")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false);
+
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("RateLimitPerMinute")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("RequireSignedRequests")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("TokenDeliveryMode")
+                        .HasColumnType("integer");
 
                     b.Property<string>("TokenEndpointAuthMethod")
                         .IsRequired()
@@ -78,6 +159,11 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<List<string>>("_apiScopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("ApiScopes");
 
                     b.PrimitiveCollection<List<string>>("_grantTypes")
                         .IsRequired()
@@ -101,6 +187,23 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                                 .HasColumnName("CibaPollingIntervalSeconds");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "RefreshTokens", "Ciba.Domain.Applications.ClientApplication.RefreshTokens#RefreshTokenSettings", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("AbsoluteLifetimeSeconds")
+                                .HasColumnType("integer")
+                                .HasColumnName("RefreshTokenAbsoluteLifetimeSeconds");
+
+                            b1.Property<bool>("AlwaysIssue")
+                                .HasColumnType("boolean")
+                                .HasColumnName("RefreshTokenAlwaysIssue");
+
+                            b1.Property<int>("IdleLifetimeSeconds")
+                                .HasColumnType("integer")
+                                .HasColumnName("RefreshTokenIdleLifetimeSeconds");
+                        });
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClientId")
@@ -111,6 +214,59 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.ToTable("Applications", (string)null);
                 });
 
+            modelBuilder.Entity("Ciba.Domain.Audit.AuditEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Actor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("ActorKind")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "OccurredAt", "Id");
+
+                    b.HasIndex("OrganizationId", "UserId", "OccurredAt");
+
+                    b.ToTable("AuditEvents", (string)null);
+                });
+
             modelBuilder.Entity("Ciba.Domain.Backchannel.BackchannelAuthenticationRequest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -119,6 +275,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<Guid>("ApplicationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Audience")
+                        .HasColumnType("text");
 
                     b.Property<byte[]>("AuthReqIdHash")
                         .IsRequired()
@@ -141,6 +300,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("DeliveryMode")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -157,6 +319,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedCallback")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("RedeemedAt")
                         .HasColumnType("timestamp with time zone");
@@ -193,11 +358,43 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.HasIndex("LinkKeyHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
-
                     b.HasIndex("OrganizationId", "CreatedAt");
 
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex(new[] { "ExpiresAt" }, "IX_BackchannelRequests_CallbackExpiry")
+                        .HasFilter("\"ProtectedCallback\" IS NOT NULL AND \"Status\" = 0");
+
                     b.ToTable("BackchannelRequests", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Notifications.DeliveryAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AttemptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OutgoingMessageId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutgoingMessageId", "Number");
+
+                    b.ToTable("DeliveryAttempts", (string)null);
                 });
 
             modelBuilder.Entity("Ciba.Domain.Notifications.DevelopmentInboxMessage", b =>
@@ -364,6 +561,11 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasDefaultValue(365);
 
+                    b.Property<int>("CooldownMinutes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(60);
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -371,6 +573,16 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<int>("MaxPendingPerUser")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(3);
+
+                    b.Property<int>("MaxRequestsPerUserPerClient")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(5);
 
                     b.Property<int>("MessageRetentionDays")
                         .ValueGeneratedOnAdd()
@@ -393,6 +605,150 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("Organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Protection.RequestReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("BackchannelRequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CooldownEndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CooldownEndedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("CooldownUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "ReportedAt");
+
+                    b.HasIndex("ApplicationId", "UserId", "CooldownUntil");
+
+                    b.ToTable("RequestReports", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RefreshToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Audience")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("AuthenticatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("FamilyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("IdleExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RotatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RotatedFromId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("FamilyId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "ExpiresAt");
+
+                    b.HasIndex("UserId", "ApplicationId");
+
+                    b.ToTable("RefreshTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RevokedAccessToken", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Jti")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "Jti");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RevokedAccessTokens", (string)null);
                 });
 
             modelBuilder.Entity("Ciba.Infrastructure.Clients.UsedJwtId", b =>
@@ -701,7 +1057,34 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiResource", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiScope", b =>
+                {
+                    b.HasOne("Ciba.Domain.Apis.ApiResource", null)
+                        .WithMany("Scopes")
+                        .HasForeignKey("ApiResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ciba.Domain.Applications.ClientApplication", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Audit.AuditEvent", b =>
                 {
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()
@@ -731,6 +1114,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ciba.Domain.Notifications.DeliveryAttempt", b =>
+                {
+                    b.HasOne("Ciba.Domain.Notifications.OutgoingMessage", null)
+                        .WithMany()
+                        .HasForeignKey("OutgoingMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ciba.Domain.Notifications.DevelopmentInboxMessage", b =>
                 {
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
@@ -755,6 +1147,57 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("BackchannelRequestId")
                         .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Protection.RequestReport", b =>
+                {
+                    b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RefreshToken", b =>
+                {
+                    b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ciba.Infrastructure.Identity.CibaUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RevokedAccessToken", b =>
+                {
+                    b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()
@@ -848,6 +1291,11 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Apis.ApiResource", b =>
+                {
+                    b.Navigation("Scopes");
                 });
 #pragma warning restore 612, 618
         }
