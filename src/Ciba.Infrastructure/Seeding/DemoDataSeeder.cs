@@ -126,10 +126,11 @@ public sealed partial class DemoDataSeeder(
             return;
         }
 
-        var added = await db.Database.ExecuteSqlRawAsync(
-            InsertSyntheticUsers,
-            [new Npgsql.NpgsqlParameter<Guid> { TypedValue = organizationId }, new Npgsql.NpgsqlParameter<int> { TypedValue = count }],
-            cancellationToken);
+        // The connection is open (SeedAsync holds the advisory lock on it).
+        await using var command = new Npgsql.NpgsqlCommand(InsertSyntheticUsers, (Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = organizationId });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = count });
+        var added = await command.ExecuteNonQueryAsync(cancellationToken);
         LogSyntheticUsers(logger, added, count);
     }
 

@@ -18,9 +18,9 @@ public sealed class AuditController(IMediator mediator, TimeProvider time) : Con
 
     [HttpGet("")]
     public async Task<IActionResult> Index(
-        string? user, string? application, string? action, string? outcome, string? since, string? after, string? before, CancellationToken cancellationToken = default)
+        string? user, string? application, [FromQuery(Name = "action")] string? actionName, string? outcome, string? since, string? after, string? before, CancellationToken cancellationToken = default)
     {
-        var form = new AuditFilterForm { User = user, Application = application, Action = action, Outcome = outcome, Since = since };
+        var form = new AuditFilterForm { User = user, Application = application, Action = actionName, Outcome = outcome, Since = since };
         var filter = form.ToFilter(time.GetUtcNow());
         var list = await mediator.Send(new ListAuditEventsQuery(Organization.Id, filter, PageRequest.From(after, before)), cancellationToken);
         var query = form.ToQueryString(filter);
@@ -38,9 +38,9 @@ public sealed class AuditController(IMediator mediator, TimeProvider time) : Con
 
     /// <summary>Every matching event, newest first, one JSON object per line.</summary>
     [HttpGet("export")]
-    public async Task Export(string? user, string? application, string? action, string? outcome, string? since, CancellationToken cancellationToken = default)
+    public async Task Export(string? user, string? application, [FromQuery(Name = "action")] string? actionName, string? outcome, string? since, CancellationToken cancellationToken = default)
     {
-        var form = new AuditFilterForm { User = user, Application = application, Action = action, Outcome = outcome, Since = since };
+        var form = new AuditFilterForm { User = user, Application = application, Action = actionName, Outcome = outcome, Since = since };
         var filter = form.ToFilter(time.GetUtcNow());
         Response.ContentType = "application/x-ndjson; charset=utf-8";
         Response.Headers.CacheControl = "no-store";
