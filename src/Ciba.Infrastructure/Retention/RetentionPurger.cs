@@ -5,7 +5,8 @@ using Npgsql;
 namespace Ciba.Infrastructure.Retention;
 
 /// <summary>What one purge deleted; <see cref="Ran"/> is false when another node held the lock.</summary>
-public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages);
+/// <param name="Tokens">Expired or revoked refresh tokens and expired revoked-access-token ids (product.md §13).</param>
+public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages, long Tokens = 0);
 
 /// <summary>
 /// product.md §14 retention (docs/decisions/0018-retention.md): deletes, per organization and after
@@ -45,6 +46,22 @@ public sealed partial class RetentionPurger(
             ORDER BY "CreatedAt" LIMIT $3 FOR UPDATE SKIP LOCKED)
         """;
 
+    // A refresh token is useless once its family's absolute lifetime ends or it is revoked; a revoked
+    // access token's id only matters until the token would have expired (docs/decisions/0025-token-lifecycle.md).
+    private const string DeleteRefreshTokens = """
+        DELETE FROM "RefreshTokens" WHERE "Id" IN (
+            SELECT "Id" FROM "RefreshTokens"
+            WHERE "OrganizationId" = $1 AND ("ExpiresAt" < $2 OR "RevokedAt" < $2)
+            LIMIT $3 FOR UPDATE SKIP LOCKED)
+        """;
+
+    private const string DeleteRevokedAccessTokens = """
+        DELETE FROM "RevokedAccessTokens" WHERE ("OrganizationId", "Jti") IN (
+            SELECT "OrganizationId", "Jti" FROM "RevokedAccessTokens"
+            WHERE "OrganizationId" = $1 AND "ExpiresAt" < $2
+            LIMIT $3 FOR UPDATE SKIP LOCKED)
+        """;
+
     private const string Periods = """SELECT "Id", "RequestRetentionDays", "MessageRetentionDays" FROM "Organizations" ORDER BY "Id" """;
 
     public async Task<RetentionPurgeResult> PurgeAsync(CancellationToken cancellationToken)
@@ -58,13 +75,15 @@ public sealed partial class RetentionPurger(
         try
         {
             var now = time.GetUtcNow();
-            long requests = 0, messages = 0, inbox = 0;
+            long requests = 0, messages = 0, inbox = 0, tokens = 0;
             foreach (var (organizationId, requestDays, messageDays) in await PeriodsAsync(connection, cancellationToken))
             {
                 var messageCutoff = now.AddDays(-messageDays);
                 messages += await DeleteInBatchesAsync(connection, DeleteMessages, organizationId, messageCutoff, cancellationToken);
                 inbox += await DeleteInBatchesAsync(connection, DeleteInboxMessages, organizationId, messageCutoff, cancellationToken);
                 requests += await DeleteInBatchesAsync(connection, DeleteRequests, organizationId, now.AddDays(-requestDays), cancellationToken);
+                tokens += await DeleteInBatchesAsync(connection, DeleteRefreshTokens, organizationId, now, cancellationToken);
+                tokens += await DeleteInBatchesAsync(connection, DeleteRevokedAccessTokens, organizationId, now, cancellationToken);
             }
 
             if (requests + messages + inbox > 0)
@@ -72,7 +91,7 @@ public sealed partial class RetentionPurger(
                 LogPurged(requests, messages, inbox);
             }
 
-            return new RetentionPurgeResult(true, requests, messages, inbox);
+            return new RetentionPurgeResult(true, requests, messages, inbox, tokens);
         }
         finally
         {
