@@ -5,7 +5,8 @@ using Npgsql;
 namespace Ciba.Infrastructure.Retention;
 
 /// <summary>What one purge deleted; <see cref="Ran"/> is false when another node held the lock.</summary>
-public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages, long AuditEvents = 0);
+/// <param name="Tokens">Expired or revoked refresh tokens and expired revoked-access-token ids (product.md §13).</param>
+public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages, long AuditEvents = 0, long Tokens = 0);
 
 /// <summary>
 /// product.md §14 retention (docs/decisions/0018-retention.md): deletes, per organization and after
@@ -52,6 +53,22 @@ public sealed partial class RetentionPurger(
             ORDER BY "OccurredAt" LIMIT $3 FOR UPDATE SKIP LOCKED)
         """;
 
+    // A refresh token is useless once its family's absolute lifetime ends or it is revoked; a revoked
+    // access token's id only matters until the token would have expired (docs/decisions/0025-token-lifecycle.md).
+    private const string DeleteRefreshTokens = """
+        DELETE FROM "RefreshTokens" WHERE "Id" IN (
+            SELECT "Id" FROM "RefreshTokens"
+            WHERE "OrganizationId" = $1 AND ("ExpiresAt" < $2 OR "RevokedAt" < $2)
+            LIMIT $3 FOR UPDATE SKIP LOCKED)
+        """;
+
+    private const string DeleteRevokedAccessTokens = """
+        DELETE FROM "RevokedAccessTokens" WHERE ("OrganizationId", "Jti") IN (
+            SELECT "OrganizationId", "Jti" FROM "RevokedAccessTokens"
+            WHERE "OrganizationId" = $1 AND "ExpiresAt" < $2
+            LIMIT $3 FOR UPDATE SKIP LOCKED)
+        """;
+
     private const string Periods = """SELECT "Id", "RequestRetentionDays", "MessageRetentionDays", "AuditRetentionDays" FROM "Organizations" ORDER BY "Id" """;
 
     public async Task<RetentionPurgeResult> PurgeAsync(CancellationToken cancellationToken)
@@ -65,7 +82,7 @@ public sealed partial class RetentionPurger(
         try
         {
             var now = time.GetUtcNow();
-            long requests = 0, messages = 0, inbox = 0, audit = 0;
+            long requests = 0, messages = 0, inbox = 0, audit = 0, tokens = 0;
             foreach (var (organizationId, requestDays, messageDays, auditDays) in await PeriodsAsync(connection, cancellationToken))
             {
                 audit += await DeleteInBatchesAsync(connection, DeleteAuditEvents, organizationId, now.AddDays(-auditDays), cancellationToken);
@@ -73,15 +90,17 @@ public sealed partial class RetentionPurger(
                 messages += await DeleteInBatchesAsync(connection, DeleteMessages, organizationId, messageCutoff, cancellationToken);
                 inbox += await DeleteInBatchesAsync(connection, DeleteInboxMessages, organizationId, messageCutoff, cancellationToken);
                 requests += await DeleteInBatchesAsync(connection, DeleteRequests, organizationId, now.AddDays(-requestDays), cancellationToken);
+                tokens += await DeleteInBatchesAsync(connection, DeleteRefreshTokens, organizationId, now, cancellationToken);
+                tokens += await DeleteInBatchesAsync(connection, DeleteRevokedAccessTokens, organizationId, now, cancellationToken);
             }
 
             await Clients.UsedJwtIdStore.PurgeExpiredAsync(connection, now, cancellationToken);
-            if (requests + messages + inbox + audit > 0)
+            if (requests + messages + inbox + audit + tokens > 0)
             {
-                LogPurged(requests, messages, inbox, audit);
+                LogPurged(requests, messages, inbox, audit, tokens);
             }
 
-            return new RetentionPurgeResult(true, requests, messages, inbox, audit);
+            return new RetentionPurgeResult(true, requests, messages, inbox, audit, tokens);
         }
         finally
         {
@@ -130,6 +149,6 @@ public sealed partial class RetentionPurger(
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Retention purge deleted {Requests} auth requests, {Messages} outbox messages, {Inbox} development-inbox messages and {AuditEvents} audit events.")]
-    private partial void LogPurged(long requests, long messages, long inbox, long auditEvents);
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Retention purge deleted {Requests} auth requests, {Messages} outbox messages, {Inbox} development-inbox messages, {AuditEvents} audit events and {Tokens} refresh tokens or revoked token ids.")]
+    private partial void LogPurged(long requests, long messages, long inbox, long auditEvents, long tokens);
 }

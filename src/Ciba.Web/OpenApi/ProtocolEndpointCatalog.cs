@@ -77,7 +77,7 @@ public static class ProtocolEndpointCatalog
             OAuthEndpoint.Backchannel,
             [
                 OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.UnauthorizedClient, OAuthErrorCodes.InvalidScope,
-                OAuthErrorCodes.UnknownUserId, OAuthErrorCodes.InvalidBindingMessage, OAuthErrorCodes.ExpiredLoginHintToken,
+                OAuthErrorCodes.InvalidTarget, OAuthErrorCodes.UnknownUserId, OAuthErrorCodes.InvalidBindingMessage, OAuthErrorCodes.ExpiredLoginHintToken,
                 OAuthErrorCodes.MissingUserCode, OAuthErrorCodes.InvalidUserCode, OAuthErrorCodes.AccessDenied, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable,
             ]),
         new(
@@ -102,6 +102,38 @@ public static class ProtocolEndpointCatalog
                 OAuthErrorCodes.InvalidGrant, OAuthErrorCodes.ExpiredToken, OAuthErrorCodes.AccessDenied, OAuthErrorCodes.SlowDown,
                 OAuthErrorCodes.AuthorizationPending, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable,
             ]),
+        new(
+            "revoke",
+            "t/{org}/oauth2/revoke",
+            "Token revocation (RFC 7009)",
+            "Revokes a refresh token (and its whole family) or an access token of the calling client. Unknown tokens and other clients' tokens are answered the same and nothing changes.",
+            CallerAuthentication.Client,
+            [
+                new("token", "The refresh token or access token to revoke.", Required: true),
+                new("token_type_hint", "refresh_token or access_token (a hint only).", AllowedValues: ["refresh_token", "access_token"]),
+                ClientId,
+                ClientSecret,
+            ],
+            typeof(object),
+            "An empty body (RFC 7009 §2.2).",
+            OAuthEndpoint.Token,
+            [OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]),
+        new(
+            "introspect",
+            "t/{org}/oauth2/introspect",
+            "Token introspection (RFC 7662)",
+            "Whether a token of the calling client is active, with its claims; anything else is active: false.",
+            CallerAuthentication.Client,
+            [
+                new("token", "The refresh token or access token to introspect.", Required: true),
+                new("token_type_hint", "refresh_token or access_token (a hint only).", AllowedValues: ["refresh_token", "access_token"]),
+                ClientId,
+                ClientSecret,
+            ],
+            typeof(Ciba.Application.Tokens.Introspect.IntrospectionResponse),
+            "The introspection response (RFC 7662 §2.2).",
+            OAuthEndpoint.Token,
+            [OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]),
         new(
             "userinfo",
             "t/{org}/oauth2/userinfo",
