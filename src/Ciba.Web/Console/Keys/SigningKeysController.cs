@@ -19,7 +19,7 @@ public sealed class SigningKeysController(IMediator mediator, TimeProvider time)
         var at = rotation.ActivatesAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
         Flash(rotation.AlreadyPending
             ? $"A rotation is already under way: key {rotation.KeyId} signs from {at}."
-            : $"New keys {string.Join(", ", rotation.KeyIds)} (one per algorithm) are published now and sign from {at}; the current keys stay published until their tokens expire.");
+            : $"New keys {string.Join(", ", rotation.KeyIds)}, one per algorithm: each is published now and signs from {at}; the current keys stay published until their tokens expire.");
         return Redirect(ConsolePath("signing-keys"));
     }
 }
