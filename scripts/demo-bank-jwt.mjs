@@ -37,6 +37,8 @@ if (kind === 'assertion') {
   console.log(jws({ alg: 'ES256', kid: ec.kid, typ: 'oauth-authz-req+jwt' }, {
     iss: clientId, aud: issuer, jti: randomUUID(), iat: now, nbf: now, exp: now + 300,
     scope: 'openid profile', login_hint: argument, binding_message: 'Bank 4711', requested_expiry: 120,
+    // demo-bank is a ping client: the ping to its endpoint carries this as its Bearer token.
+    client_notification_token: randomUUID(),
   }, ec));
 } else {
   console.error('usage: demo-bank-jwt.mjs assertion [audience] | request <login_hint>');

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using Ciba.Application.Apis;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Tokens;
+using Ciba.Application.Tokens.Refresh;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
@@ -17,7 +19,8 @@ namespace Ciba.Application.Callbacks;
 /// keeps the callback details of a ping or push request, and when the request ends turns them into
 /// one outbox message (channel Ping or Push), written in the same transaction as the decision.
 /// </summary>
-public sealed class BackchannelCallbacks(IApplicationDbContext db, ICallbackProtector protector, ITokenIssuer issuer, IOptions<CibaOptions> options)
+public sealed class BackchannelCallbacks(
+    IApplicationDbContext db, ICallbackProtector protector, ITokenIssuer issuer, RefreshTokens refreshTokens, IOptions<CibaOptions> options)
 {
     /// <summary>A callback is retried until the request expires, but always for at least this long.</summary>
     public static readonly TimeSpan MinimumDeliveryWindow = TimeSpan.FromSeconds(60);
@@ -122,21 +125,33 @@ public sealed class BackchannelCallbacks(IApplicationDbContext db, ICallbackProt
     private async Task<string> PushTokensBodyAsync(BackchannelAuthenticationRequest request, CallbackRegistration registration, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var handle = await db.Organizations.Where(o => o.Id == request.OrganizationId).Select(o => o.Handle).SingleAsync(cancellationToken);
+        var application = await db.Applications.SingleAsync(a => a.Id == request.ApplicationId, cancellationToken);
+        var authenticatedAt = request.AuthenticatedAt ?? request.DecidedAt ?? now;
+
+        // As a poll that redeems (RedeemBackchannelGrantHandler): the application's ID token
+        // algorithm, the APIs' audiences, and a refresh token when the application allows one
+        // (product.md §10, §13). The refresh token is saved with the decision and the callback.
+        var audiences = ApiScopeCatalog.AudiencesFor(
+            Scopes.Parse(request.Scope), request.Audience?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], options.Value.UserInfoEndpoint(handle));
+        var refreshToken = refreshTokens.AddForCibaGrant(application, request, authenticatedAt, now);
         var grant = new TokenGrant(
             request.OrganizationId,
             options.Value.Issuer(handle),
-            options.Value.UserInfoEndpoint(handle),
+            audiences[0],
             registration.ClientId,
             request.UserId,
             request.Scope,
-            request.AuthenticatedAt ?? request.DecidedAt ?? now,
+            authenticatedAt,
             now,
-            registration.AuthReqId);
+            registration.AuthReqId)
+        {
+            IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
+            Audiences = audiences,
+            RefreshToken = refreshToken,
+        };
         var tokens = await issuer.IssueAsync(grant, cancellationToken);
 
-        // Refresh tokens (another issue): when IssuedTokens carries one, add "refresh_token" here;
-        // the issuer then adds urn:openid:params:jwt:claim:rt_hash for a grant with an AuthReqId.
-        return new JsonObject
+        var body = new JsonObject
         {
             ["access_token"] = tokens.AccessToken,
             ["token_type"] = "Bearer",
@@ -144,6 +159,12 @@ public sealed class BackchannelCallbacks(IApplicationDbContext db, ICallbackProt
             ["id_token"] = tokens.IdToken,
             ["scope"] = request.Scope,
             ["auth_req_id"] = registration.AuthReqId,
-        }.ToJsonString();
+        };
+        if (refreshToken is not null)
+        {
+            body["refresh_token"] = refreshToken;
+        }
+
+        return body.ToJsonString();
     }
 }

@@ -30,6 +30,9 @@ public sealed record TokenGrant(
 
     /// <summary>Every resource the access token is for (RFC 8707 §2); when set, it replaces <see cref="Audience"/>.</summary>
     public IReadOnlyList<string>? Audiences { get; init; }
+
+    /// <summary>The refresh token pushed with these tokens, for the ID token's <c>rt_hash</c> (CIBA Core §10.3.1).</summary>
+    public string? RefreshToken { get; init; }
 }
 
 public sealed record IssuedTokens(string AccessToken, string IdToken, int ExpiresInSeconds);

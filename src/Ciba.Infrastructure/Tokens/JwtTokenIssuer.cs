@@ -65,7 +65,7 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
             [JwtRegisteredClaimNames.AuthTime] = authTime,
             [JwtRegisteredClaimNames.Amr] = PasswordAmr,
         };
-        PushTokenBinding.AddClaims(idTokenClaims, grant.AuthReqId, accessToken, idTokenSigning.Algorithm);
+        PushTokenBinding.AddClaims(idTokenClaims, grant.AuthReqId, accessToken, grant.RefreshToken, idTokenSigning.Algorithm);
         var idToken = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = grant.Issuer,

@@ -6,8 +6,7 @@ namespace Ciba.Infrastructure.Tokens;
 
 /// <summary>
 /// CIBA Core §10.3.1: a pushed ID token names its <c>auth_req_id</c> and carries <c>at_hash</c>
-/// (and <c>urn:openid:params:jwt:claim:rt_hash</c> when a refresh token is pushed: add it here with
-/// <see cref="TokenHash"/> once refresh tokens are issued).
+/// (and <c>urn:openid:params:jwt:claim:rt_hash</c> when a refresh token is pushed with them).
 /// </summary>
 public static class PushTokenBinding
 {
@@ -15,7 +14,7 @@ public static class PushTokenBinding
     public const string RefreshTokenHashClaim = "urn:openid:params:jwt:claim:rt_hash";
     public const string AccessTokenHashClaim = "at_hash";
 
-    public static void AddClaims(IDictionary<string, object> idTokenClaims, string? authReqId, string accessToken, string algorithm)
+    public static void AddClaims(IDictionary<string, object> idTokenClaims, string? authReqId, string accessToken, string? refreshToken, string algorithm)
     {
         ArgumentNullException.ThrowIfNull(idTokenClaims);
         if (authReqId is null)
@@ -25,6 +24,10 @@ public static class PushTokenBinding
 
         idTokenClaims[AuthReqIdClaim] = authReqId;
         idTokenClaims[AccessTokenHashClaim] = TokenHash(accessToken, algorithm);
+        if (refreshToken is not null)
+        {
+            idTokenClaims[RefreshTokenHashClaim] = TokenHash(refreshToken, algorithm);
+        }
     }
 
     /// <summary>OpenID Connect Core §3.1.3.6: the left half of the hash of the ASCII octets, with the hash of the ID token's <c>alg</c>, base64url.</summary>

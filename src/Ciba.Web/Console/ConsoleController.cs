@@ -59,7 +59,9 @@ public abstract class ConsoleController : Controller
             : new Application.Audit.AuditAdministrator(organization!.Id, administrator.UserId, administrator.UserName);
         try
         {
-            await next();
+            // The base runs OnActionExecuting (where controllers refuse, e.g. the organizations page for
+            // anyone but a system administrator) and OnActionExecuted around the action: never skip it.
+            await base.OnActionExecutionAsync(context, next);
         }
         finally
         {

@@ -118,7 +118,10 @@ public class SigningKeyRingTests(ApplicationFixture fixture) : IClassFixture<App
         var tokens = await new JwtTokenIssuer(issuingNode, fixture.Time).IssueAsync(grant, CancellationToken.None);
         var reader = new JwtTokenReader(readingNode, fixture.Time);
 
-        Assert.Equal(new AccessTokenClaims(userId, "tv", "openid email"), await reader.ReadAccessTokenAsync(_acme, tokens.AccessToken, grant.Issuer, grant.Audience, CancellationToken.None));
+        var read = await reader.ReadAccessTokenAsync(_acme, tokens.AccessToken, grant.Issuer, grant.Audience, CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.Equal(new AccessTokenClaims(userId, "tv", "openid email", read.Jti), read);
+        Assert.False(string.IsNullOrEmpty(read.Jti));
         Assert.Null(await reader.ReadAccessTokenAsync(_acme, tokens.AccessToken, "https://ciba.test/t/other/oauth2/token", grant.Audience, CancellationToken.None));
         Assert.Null(await reader.ReadAccessTokenAsync(_acme, tokens.IdToken, grant.Issuer, "tv", CancellationToken.None));
         Assert.Equal(IdTokenHint.Valid(userId), await reader.ReadIdTokenHintAsync(_acme, tokens.IdToken, grant.Issuer, "tv", CancellationToken.None));

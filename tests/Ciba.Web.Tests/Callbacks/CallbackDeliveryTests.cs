@@ -300,6 +300,48 @@ public sealed class CallbackDeliveryTests(CallbackWebFactory factory) : IClassFi
         await AssertErrorAsync(poll, HttpStatusCode.BadRequest, "unauthorized_client");
     }
 
+    /// <summary>CIBA Core §10.3.1, product.md §11 and §13: a pushed refresh token is bound by rt_hash and refreshes.</summary>
+    [Fact]
+    public async Task Push_WithOfflineAccess_PostsARefreshTokenBoundByRtHash_ThatRefreshes()
+    {
+        await factory.UseDeliveryAsync(TokenDeliveryMode.Push, Endpoint);
+        var (authReqId, linkKey) = await StartAsync(adjust: form => form["scope"] = "openid offline_access");
+        Assert.True((await _client.ApproveAsync(linkKey)).IsSuccess);
+
+        var callback = Assert.Single(await _receiver.WaitForAsync(1));
+        using var body = JsonDocument.Parse(callback.Body);
+        var root = body.RootElement;
+        Assert.Equal(authReqId, root.GetProperty("auth_req_id").GetString());
+        var refreshToken = root.GetProperty("refresh_token").GetString()!;
+        var idToken = new JsonWebToken(root.GetProperty("id_token").GetString()!);
+        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(refreshToken));
+        Assert.Equal(Base64UrlEncoder.Encode(hash[..16]), idToken.GetClaim("urn:openid:params:jwt:claim:rt_hash").Value);
+
+        using var refreshed = await _client.PostFormAsync(
+            ProtocolClient.TokenPath,
+            new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken },
+            "demo-kiosk",
+            "demo-kiosk-secret");
+        await ProtocolClient.AssertOkAsync(refreshed);
+        using var tokens = await ProtocolClient.ReadJsonAsync(refreshed);
+        Assert.NotEqual(refreshToken, tokens.RootElement.GetProperty("refresh_token").GetString());
+    }
+
+    /// <summary>Without offline_access (and without "always issue"), a push carries no refresh token and no rt_hash.</summary>
+    [Fact]
+    public async Task Push_WithoutOfflineAccess_PostsNoRefreshToken()
+    {
+        await factory.UseDeliveryAsync(TokenDeliveryMode.Push, Endpoint);
+        var (_, linkKey) = await StartAsync();
+        Assert.True((await _client.ApproveAsync(linkKey)).IsSuccess);
+
+        var callback = Assert.Single(await _receiver.WaitForAsync(1));
+        using var body = JsonDocument.Parse(callback.Body);
+        Assert.False(body.RootElement.TryGetProperty("refresh_token", out _));
+        var idToken = new JsonWebToken(body.RootElement.GetProperty("id_token").GetString()!);
+        Assert.False(idToken.TryGetClaim("urn:openid:params:jwt:claim:rt_hash", out _));
+    }
+
     [Fact]
     public async Task Push_WhenDeliveryFails_TheTokensAreNotRedeemableElsewhere()
     {

@@ -17,7 +17,7 @@ public sealed class OpenIdClientInteropTests(InteropServerFactory server) : ICla
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task OpenIdClient_PollModeFlowWithApproval_GetsAndValidatesTokens()
+    public async Task OpenIdClient_PollModeFlowWithApproval_GetsTokensRefreshesAndRevokes()
     {
         var directory = InteropDirectory();
         await EnsurePackagesAsync(directory);
@@ -50,6 +50,14 @@ public sealed class OpenIdClientInteropTests(InteropServerFactory server) : ICla
             Assert.Equal("at+jwt", result.GetProperty("access_token_typ").GetString());
             Assert.Equal("bearer", result.GetProperty("token_type").GetString());
             Assert.Equal("alice", result.GetProperty("userinfo_preferred_username").GetString());
+
+            // product.md §13 through openid-client: the refresh rotates and keeps the person and
+            // auth_time; the revoked refresh token no longer refreshes.
+            Assert.Equal(aliceId.ToString(), result.GetProperty("refreshed_sub").GetString());
+            Assert.Equal(result.GetProperty("auth_time").GetInt64(), result.GetProperty("refreshed_auth_time").GetInt64());
+            Assert.True(result.GetProperty("refresh_rotated").GetBoolean());
+            Assert.True(result.GetProperty("refreshed_access_token").GetBoolean());
+            Assert.Equal("invalid_grant", result.GetProperty("revoked_refresh_error").GetString());
         }
         catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
         {

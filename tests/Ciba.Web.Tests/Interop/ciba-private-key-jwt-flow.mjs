@@ -39,6 +39,8 @@ const requestObject = await new SignJWT({
   login_hint: env('CIBA_LOGIN_HINT'),
   binding_message: '1234',
   requested_expiry: '120',
+  // demo-bank is a ping client (product.md §18); ping clients may also poll, as this one does.
+  client_notification_token: randomUUID(),
 })
   .setProtectedHeader({ alg: 'ES256', kid: ec.kid, typ: 'oauth-authz-req+jwt' })
   .setIssuer(clientId)

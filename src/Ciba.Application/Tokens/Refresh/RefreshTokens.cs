@@ -27,6 +27,22 @@ public sealed class RefreshTokens(IApplicationDbContext db)
     public async Task<string?> IssueForCibaGrantAsync(
         ClientApplication application, BackchannelAuthenticationRequest authRequest, DateTimeOffset authenticatedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var raw = AddForCibaGrant(application, authRequest, authenticatedAt, now);
+        if (raw is not null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return raw;
+    }
+
+    /// <summary>
+    /// Adds the refresh token of a CIBA grant to the unit of work without saving it, for a caller that
+    /// saves it with other changes in one transaction (a push: the decision, the token and the callback).
+    /// </summary>
+    public string? AddForCibaGrant(
+        ClientApplication application, BackchannelAuthenticationRequest authRequest, DateTimeOffset authenticatedAt, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(authRequest);
         if (!ComesWith(application, authRequest.Scope))
         {
@@ -46,7 +62,6 @@ public sealed class RefreshTokens(IApplicationDbContext db)
             TimeSpan.FromSeconds(settings.AbsoluteLifetimeSeconds),
             TimeSpan.FromSeconds(settings.IdleLifetimeSeconds),
             now));
-        await db.SaveChangesAsync(cancellationToken);
         return raw;
     }
 

@@ -83,6 +83,9 @@ public static class ClientJwts
         ["scope"] = "openid profile",
         ["login_hint"] = loginHint,
         ["binding_message"] = "1234",
+
+        // demo-bank pings (product.md §18); poll clients ignore it.
+        ["client_notification_token"] = "demo-bank-notification-token",
     };
 
     /// <summary>Signs <paramref name="claims"/> as they are (no default times added).</summary>
