@@ -168,7 +168,7 @@ public sealed class RevocationAndIntrospectionTests(CibaWebFactory factory) : IC
 
         Assert.Equal(CibaWebFactory.PublicOrigin + "/t/demo/oauth2/revoke", root.GetProperty("revocation_endpoint").GetString());
         Assert.Equal(CibaWebFactory.PublicOrigin + "/t/demo/oauth2/introspect", root.GetProperty("introspection_endpoint").GetString());
-        string[] methods = ["client_secret_basic", "client_secret_post"];
+        string[] methods = ["client_secret_basic", "client_secret_post", "private_key_jwt"];
         Assert.Equal(methods, root.GetProperty("revocation_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(methods, root.GetProperty("introspection_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("refresh_token", root.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));

@@ -68,7 +68,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         }
 
         // CIBA Core §7.1: ping and push requests carry client_notification_token.
-        if (BackchannelCallbacks.CheckNotificationToken(found.Client!.TokenDeliveryMode, request.Parameters.ClientNotificationToken) is { } tokenError)
+        if (BackchannelCallbacks.CheckNotificationToken(found.Client!.TokenDeliveryMode, parameters.Value.ClientNotificationToken) is { } tokenError)
         {
             return tokenError;
         }
@@ -77,7 +77,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         var client = valid.Client;
 
         // product.md §13, RFC 8707: the APIs the access token will be for.
-        var audiences = await apiAudiences.ResolveAsync(organization.Id, valid.Scope, request.Parameters.Resource, cancellationToken);
+        var audiences = await apiAudiences.ResolveAsync(organization.Id, valid.Scope, parameters.Value.Resource, cancellationToken);
         if (!audiences.IsSuccess)
         {
             return audiences.Error;
@@ -139,7 +139,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             settings.PollingIntervalSeconds,
             now);
         authRequest.SetAudience(audiences.Value);
-        callbacks.Attach(authRequest, found.Client, authReqId, request.Parameters.ClientNotificationToken);
+        callbacks.Attach(authRequest, found.Client, authReqId, parameters.Value.ClientNotificationToken);
         db.BackchannelRequests.Add(authRequest);
 
         var link = options.Value.AuthorizeLink(organization.Handle, linkKey);

@@ -80,6 +80,29 @@ public sealed class SignedRequestTests(CibaWebFactory factory) : IClassFixture<C
         Assert.Equal(30, json.RootElement.GetProperty("expires_in").GetInt32());
     }
 
+    /// <summary>
+    /// demo-bank pings (product.md §18): its client_notification_token is a request parameter, so it
+    /// comes from the signed request; without it the request is invalid, and beside the JWT in the form
+    /// it is a parameter outside the signed request.
+    /// </summary>
+    [Fact]
+    public async Task Signed_PingClient_TakesClientNotificationTokenFromTheJwtOnly()
+    {
+        var withoutToken = Claims();
+        withoutToken.Remove("client_notification_token");
+        await AssertInvalidRequestAsync(ClientJwts.Sign(withoutToken, ClientJwts.DemoBankEs256));
+
+        var form = AuthenticatedForm(ClientJwts.Sign(withoutToken, ClientJwts.DemoBankEs256));
+        form["client_notification_token"] = "in-the-form";
+        using (var outside = await _client.BackchannelAsync(form, clientId: null))
+        {
+            await ProtocolClient.AssertOAuthErrorAsync(outside, HttpStatusCode.BadRequest, "invalid_request");
+        }
+
+        using var signed = await SendAsync(ClientJwts.Sign(Claims(), ClientJwts.DemoBankEs256));
+        await ProtocolClient.AssertOkAsync(signed);
+    }
+
     /// <summary>The bug of issue 11: an unsigned request for bob with a form login_hint for alice was issued for alice.</summary>
     [Fact]
     public async Task Unsigned_AlgNoneForBobWithFormLoginHintAlice_IsRefused()
