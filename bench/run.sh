@@ -2,7 +2,9 @@
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
 #   bench/run.sh [--seconds 20] [--warmup 20] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
-#                [--telemetry off|metrics|on] [--trace-ratio 0.1]
+#                [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000]
+# --users N: the server seeds N synthetic users (CIBA_DEMO_USERS) and the backchannel requests name
+# them in turn, so the per-person anti-fatigue limits (product.md §14) stay in force and are not hit.
 # --telemetry metrics: the Ciba, ASP.NET Core and HttpClient meters with the Prometheus endpoint on a
 # port of its own, scraped every 5 s; on: that plus traces (sampled at --trace-ratio) exported over
 # OTLP to a local sink that accepts and drops them.
@@ -10,12 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-seconds=20; warmup=20; concurrency=32; scenario=all; pgbench=""; telemetry=off; trace_ratio=0.1
+seconds=20; warmup=20; concurrency=32; users=20000; scenario=all; pgbench=""; telemetry=off; trace_ratio=0.1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
+    --users) users="$2"; shift 2 ;;
     --scenario) scenario="$2"; shift 2 ;;
     --pgbench) pgbench=1; shift ;;
     --telemetry) telemetry="$2"; shift 2 ;;
@@ -73,6 +76,7 @@ esac
 
 env "${telemetry_env[@]}" \
 ASPNETCORE_ENVIRONMENT=Development \
+CIBA_DEMO_USERS="$users" \
 ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100${CIBA_BENCH_DB_OPTIONS:-}" \
 Ciba__PublicOrigin="$url" \
 Logging__LogLevel__Default=Warning \
@@ -94,7 +98,7 @@ fi
 echo "telemetry: $telemetry$([ "$telemetry" = on ] && echo " (traces sampled at $trace_ratio)")"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$psql" --version | awk '{print $3}') on the same machine"
 dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
-  --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$server_pid"
+  --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$server_pid" --users "$users"
 
 if [ -n "$pgbench" ]; then
   echo "PostgreSQL alone (pgbench, $concurrency clients, ${seconds}s):"

@@ -48,8 +48,19 @@ async Task<LoadResult> RunPollsAsync()
 
 internal sealed record BenchOptions(
     string BaseUrl, string Organization, string ClientId, string ClientSecret, string LoginHint,
-    string Scenario, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int PendingRequests, int? ServerPid)
+    string Scenario, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int PendingRequests, int? ServerPid, int Users = 0)
 {
+    private int _next;
+
+    /// <summary>
+    /// The person each backchannel request names: round robin over the <c>CIBA_DEMO_USERS</c>
+    /// synthetic users (user00001…) when <c>--users N</c> is given, so the anti-fatigue limits per
+    /// person (product.md §14) do not refuse a load that spreads over many people; else --login-hint.
+    /// </summary>
+    public string NextLoginHint() => Users <= 0
+        ? LoginHint
+        : "user" + (((uint)Interlocked.Increment(ref _next) % (uint)Users) + 1).ToString("D5", CultureInfo.InvariantCulture);
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -71,7 +82,8 @@ internal sealed record BenchOptions(
             TimeSpan.FromSeconds(GetInt("seconds", 20)),
             TimeSpan.FromSeconds(GetInt("warmup", 5)),
             GetInt("pending", 200),
-            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            GetInt("users", 0));
     }
 }
 
@@ -114,7 +126,7 @@ internal static class Requests
     private static FormUrlEncodedContent BackchannelForm(BenchOptions options) => new(
     [
         new("scope", "openid profile"),
-        new("login_hint", options.LoginHint),
+        new("login_hint", options.NextLoginHint()),
         new("binding_message", "1234"),
         new("notification_channel", "external"),
     ]);
