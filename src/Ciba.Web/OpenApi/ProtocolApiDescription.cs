@@ -1,3 +1,4 @@
+using Ciba.Application.Common.Results;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -134,6 +135,14 @@ public static class ProtocolApiDescription
         foreach (var group in endpoint.ErrorCodes.GroupBy(code => OAuthErrorResults.StatusFor(code, endpoint.ErrorEndpoint)).OrderBy(g => g.Key))
         {
             operation.Responses[group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] = ErrorResponse(group.ToList());
+        }
+
+        if (endpoint.RateLimited)
+        {
+            // ADR 0026: the application's own rate limit, with Retry-After.
+            var limited = ErrorResponse([OAuthErrorCodes.TemporarilyUnavailable]);
+            limited.Description = "The application's rate limit (requests per minute) is exceeded: temporarily_unavailable, with Retry-After.";
+            operation.Responses["429"] = limited;
         }
     }
 

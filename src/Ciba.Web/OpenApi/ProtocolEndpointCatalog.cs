@@ -38,7 +38,11 @@ public sealed record ProtocolEndpointDescription(
     Type SuccessType,
     string SuccessDescription,
     OAuthEndpoint ErrorEndpoint,
-    IReadOnlyList<string> ErrorCodes);
+    IReadOnlyList<string> ErrorCodes)
+{
+    /// <summary>Under the application's rate limit (ADR 0026): may answer 429.</summary>
+    public bool RateLimited { get; init; }
+}
 
 public static class ProtocolEndpointCatalog
 {
@@ -79,7 +83,7 @@ public static class ProtocolEndpointCatalog
                 OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.UnauthorizedClient, OAuthErrorCodes.InvalidScope,
                 OAuthErrorCodes.InvalidTarget, OAuthErrorCodes.UnknownUserId, OAuthErrorCodes.InvalidBindingMessage, OAuthErrorCodes.ExpiredLoginHintToken,
                 OAuthErrorCodes.MissingUserCode, OAuthErrorCodes.InvalidUserCode, OAuthErrorCodes.AccessDenied, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable,
-            ]),
+            ]) { RateLimited = true },
         new(
             "token",
             "t/{org}/oauth2/token",
@@ -101,7 +105,7 @@ public static class ProtocolEndpointCatalog
                 OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.UnauthorizedClient, OAuthErrorCodes.UnsupportedGrantType,
                 OAuthErrorCodes.InvalidGrant, OAuthErrorCodes.ExpiredToken, OAuthErrorCodes.AccessDenied, OAuthErrorCodes.SlowDown,
                 OAuthErrorCodes.AuthorizationPending, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable,
-            ]),
+            ]) { RateLimited = true },
         new(
             "revoke",
             "t/{org}/oauth2/revoke",
@@ -117,7 +121,7 @@ public static class ProtocolEndpointCatalog
             typeof(object),
             "An empty body (RFC 7009 §2.2).",
             OAuthEndpoint.Token,
-            [OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]),
+            [OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]) { RateLimited = true },
         new(
             "introspect",
             "t/{org}/oauth2/introspect",
@@ -133,7 +137,7 @@ public static class ProtocolEndpointCatalog
             typeof(Ciba.Application.Tokens.Introspect.IntrospectionResponse),
             "The introspection response (RFC 7662 §2.2).",
             OAuthEndpoint.Token,
-            [OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]),
+            [OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable]) { RateLimited = true },
         new(
             "userinfo",
             "t/{org}/oauth2/userinfo",

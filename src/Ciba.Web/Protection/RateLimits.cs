@@ -31,6 +31,7 @@ public static class RateLimits
             .ValidateDataAnnotations()
             .Validate(o => o.PerAddressWindow > TimeSpan.Zero && o.PerAddressWindow <= TimeSpan.FromDays(1), "Ciba:RateLimits:PerAddressWindow must be more than zero and at most a day.")
             .ValidateOnStart();
+        services.AddSingleton<ApplicationRateLimit>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

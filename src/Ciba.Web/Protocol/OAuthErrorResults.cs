@@ -63,6 +63,18 @@ public static class OAuthErrorResults
             : ServerError();
     }
 
+    /// <summary>
+    /// The application's own rate limit (product.md §14, ADR 0026): 429 with <c>Retry-After</c> and
+    /// <c>temporarily_unavailable</c>, as RFC 6749 has no rate-limit code.
+    /// </summary>
+    public static IActionResult RateLimited(int perMinute, int retryAfterSeconds) =>
+        new OAuthErrorResult(
+            StatusCodes.Status429TooManyRequests,
+            OAuthErrorCodes.TemporarilyUnavailable,
+            SafeDescription($"This application's rate limit of {perMinute} requests per minute is exceeded; retry after the Retry-After delay."),
+            challenge: null,
+            retryAfterSeconds);
+
     public static int StatusFor(string code, OAuthEndpoint endpoint) => code switch
     {
         OAuthErrorCodes.InvalidClient or OAuthErrorCodes.InvalidToken => StatusCodes.Status401Unauthorized,
@@ -88,7 +100,7 @@ public static class OAuthErrorResults
     }
 
     /// <summary>An OAuth error answer; its <see cref="Code"/> is what the request metrics count.</summary>
-    internal sealed class OAuthErrorResult(int status, string code, string description, string? challenge) : IActionResult
+    internal sealed class OAuthErrorResult(int status, string code, string description, string? challenge, int? retryAfterSeconds = null) : IActionResult
     {
         public string Code => code;
 
@@ -102,9 +114,9 @@ public static class OAuthErrorResults
                 response.Headers[HeaderNames.WWWAuthenticate] = challenge;
             }
 
-            if (status == StatusCodes.Status503ServiceUnavailable)
+            if (retryAfterSeconds is not null || status == StatusCodes.Status503ServiceUnavailable)
             {
-                response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                response.Headers[HeaderNames.RetryAfter] = (retryAfterSeconds ?? RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             response.ContentType = "application/json";

@@ -19,6 +19,8 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
     private const string Backchannel = "/t/demo/oauth2/ciba";
     private const string Token = "/t/demo/oauth2/token";
     private const string UserInfo = "/t/demo/oauth2/userinfo";
+    private const string Revoke = "/t/demo/oauth2/revoke";
+    private const string Introspect = "/t/demo/oauth2/introspect";
     private const string CibaGrant = "urn%3Aopenid%3Aparams%3Agrant-type%3Aciba";
     private static readonly string DemoTvBasic = Convert.ToBase64String(Encoding.UTF8.GetBytes("demo-tv:demo-tv-secret"));
 
@@ -36,9 +38,12 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
 
     private static readonly string[] TokenFields = ["grant_type", "auth_req_id", "scope", "client_id", "client_secret", "client_assertion", "client_assertion_type"];
 
+    /// <summary>RFC 7009 revocation and RFC 7662 introspection (issue 13).</summary>
+    private static readonly string[] TokenLifecycleFields = ["token", "token_type_hint", "client_id", "client_secret"];
+
     public static IEnumerable<object[]> ProtocolFieldCases() =>
-        from endpoint in new[] { Backchannel, Token }
-        from field in endpoint == Backchannel ? BackchannelFields : TokenFields
+        from endpoint in new[] { Backchannel, Token, Revoke, Introspect }
+        from field in endpoint switch { Backchannel => BackchannelFields, Token => TokenFields, _ => TokenLifecycleFields }
         from payload in HostilePayloads.All.Keys
         select new object[] { endpoint, field, payload };
 
@@ -48,9 +53,12 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
     {
         var (encoded, kind) = HostilePayloads.All[payload];
         var postAuthentication = field is "client_id" or "client_secret";
-        var form = endpoint == Backchannel
-            ? new List<(string Name, string Value)> { ("scope", "openid"), ("login_hint", "alice"), ("notification_channel", "external") }
-            : [("grant_type", CibaGrant), ("auth_req_id", "unknown-auth-req-id")];
+        var form = endpoint switch
+        {
+            Backchannel => new List<(string Name, string Value)> { ("scope", "openid"), ("login_hint", "alice"), ("notification_channel", "external") },
+            Token => [("grant_type", CibaGrant), ("auth_req_id", "unknown-auth-req-id")],
+            _ => [("token", "unknown-token")],
+        };
         if (postAuthentication)
         {
             form.AddRange([("client_id", "demo-tv"), ("client_secret", "demo-tv-secret")]);
@@ -226,6 +234,8 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         ("providers/sms", ["Sms.Provider", "Sms.ApiKey", "Sms.ApiSecret", "Sms.From", "Sms.BaseUrl"]),
         ("providers/test", ["Test.Channel", "Test.Recipient"]),
         ("organizations/new", ["Handle", "Name", "AdminUserName", "AdminEmail", "AdminPassword"]),
+        ("apis/new", ["Name", "Identifier", "Description"]),
+        ("applications/{app}/tokens", ["RefreshTokenLifetimeSeconds", "RefreshTokenIdleLifetimeSeconds", "AlwaysIssueRefreshToken", "ApiScopes"]),
     ];
 
     public static IEnumerable<object[]> ConsoleFormCases() =>
@@ -335,6 +345,13 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         Assert.True(status < 500, $"{status}: {body}");
         Assert.True(response.Headers.CacheControl?.NoStore == true, $"No Cache-Control: no-store ({status}: {body})");
         AssertNoLeak(body);
+        if (status == 200 && body.Length == 0)
+        {
+            // RFC 7009 §2.2: revocation answers an empty 200.
+            Assert.True(expectedError is null, $"Expected {expectedError}, got an empty 200");
+            return;
+        }
+
         using var json = JsonDocument.Parse(body);
         if (status == 200)
         {

@@ -71,6 +71,10 @@ public class OpenApiDocumentTests(CibaWebFactory factory) : IClassFixture<CibaWe
     [InlineData("/t/{org}/oauth2/token", "post", "401", "invalid_client")]
     [InlineData("/t/{org}/oauth2/userinfo", "get", "401", "invalid_token")]
     [InlineData("/t/{org}/oauth2/jwks", "get", "500", "server_error")]
+    [InlineData("/t/{org}/oauth2/ciba", "post", "429", "temporarily_unavailable")]
+    [InlineData("/t/{org}/oauth2/token", "post", "429", "temporarily_unavailable")]
+    [InlineData("/t/{org}/oauth2/revoke", "post", "429", "temporarily_unavailable")]
+    [InlineData("/t/{org}/oauth2/introspect", "post", "429", "temporarily_unavailable")]
     public async Task Document_PutsEachErrorUnderItsStatus(string path, string method, string status, string code)
     {
         using var document = await ReadDocumentAsync();

@@ -21,7 +21,7 @@ public sealed class ApplicationTokensController(IMediator mediator) : ConsoleCon
         ArgumentNullException.ThrowIfNull(form);
         var result = await mediator.Send(
             new UpdateApplicationTokensCommand(
-                Organization.Id, id, form.RefreshTokenLifetimeSeconds, form.RefreshTokenIdleLifetimeSeconds, form.AlwaysIssueRefreshToken, form.ApiScopes),
+                Organization.Id, id, form.RefreshTokenLifetimeSeconds, form.RefreshTokenIdleLifetimeSeconds, form.AlwaysIssueRefreshToken, form.ApiScopes, form.RateLimitPerMinute),
             cancellationToken);
         if (result.IsSuccess)
         {
@@ -59,6 +59,9 @@ public sealed class ApplicationTokensViewModel
 
     public List<string> ApiScopes { get; set; } = [];
 
+    /// <summary>Requests per minute on the protocol endpoints; empty is no limit (ADR 0026).</summary>
+    public string? RateLimitPerMinute { get; set; }
+
     public bool HasApiScope(string value) => ApiScopes.Contains(value, StringComparer.Ordinal);
 
     public static ApplicationTokensViewModel From(ApplicationTokens tokens) => new()
@@ -68,5 +71,6 @@ public sealed class ApplicationTokensViewModel
         RefreshTokenIdleLifetimeSeconds = tokens.RefreshTokens.IdleLifetimeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         AlwaysIssueRefreshToken = tokens.RefreshTokens.AlwaysIssue,
         ApiScopes = [.. tokens.ApiScopes],
+        RateLimitPerMinute = tokens.RateLimitPerMinute?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

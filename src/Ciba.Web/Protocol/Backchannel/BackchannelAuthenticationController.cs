@@ -44,6 +44,11 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
             return OAuthErrorResults.For(credentialsError, OAuthEndpoint.Backchannel, challenge);
         }
 
+        if (await Protection.ApplicationRateLimit.CheckAsync(HttpContext, organization, credentials!.ClientId) is { } limited)
+        {
+            return limited;
+        }
+
         // The client is authenticated with the request's own lookup; its errors come first all the same.
         var result = await mediator.Send(
             new InitiateBackchannelAuthenticationCommand(

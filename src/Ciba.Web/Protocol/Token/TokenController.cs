@@ -39,6 +39,11 @@ public sealed partial class TokenController(IMediator mediator, IClientAuthentic
             return Refuse(null, credentialsError, challenge);
         }
 
+        if (await Protection.ApplicationRateLimit.CheckAsync(HttpContext, organization, credentials!.ClientId) is { } limited)
+        {
+            return limited;
+        }
+
         var grantType = form["grant_type"];
         if (grantType == GrantTypes.RefreshToken)
         {

@@ -76,6 +76,12 @@ public sealed class TokenLifecycleController(IMediator mediator, IClientAuthenti
             return (null, null, null, Refuse(null, formError!));
         }
 
+        var (presented, presentedError) = ClientAuthentication.Read(Request, form);
+        if (presentedError is null && await Protection.ApplicationRateLimit.CheckAsync(HttpContext, organization, presented?.ClientId) is { } limited)
+        {
+            return (null, null, null, limited);
+        }
+
         var (client, failure) = await ClientAuthentication.AuthenticateAsync(authenticator, organization, Request, form, cancellationToken);
         return client is null
             ? (null, null, null, Refuse(null, failure!.Error, failure.Challenge))

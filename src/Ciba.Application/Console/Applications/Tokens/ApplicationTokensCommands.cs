@@ -13,7 +13,11 @@ public sealed record OfferedApiScope(string Value, string Description, string Ap
 
 /// <summary>The Tokens tab of an application: its refresh token settings and the API scopes it may request.</summary>
 public sealed record ApplicationTokens(
-    ApplicationDetails Application, bool AllowsRefreshToken, RefreshTokenSettings RefreshTokens, IReadOnlyList<string> ApiScopes, IReadOnlyList<OfferedApiScope> Offered);
+    ApplicationDetails Application, bool AllowsRefreshToken, RefreshTokenSettings RefreshTokens, IReadOnlyList<string> ApiScopes, IReadOnlyList<OfferedApiScope> Offered)
+{
+    /// <summary>product.md §14, ADR 0026: requests per minute on the protocol endpoints; null is off.</summary>
+    public int? RateLimitPerMinute { get; init; }
+}
 
 public sealed record GetApplicationTokensQuery(Guid OrganizationId, Guid ApplicationId) : IRequest<Result<ApplicationTokens>>;
 
@@ -27,7 +31,8 @@ public sealed record UpdateApplicationTokensCommand(
     string? RefreshTokenLifetimeSeconds,
     string? RefreshTokenIdleLifetimeSeconds,
     bool AlwaysIssueRefreshToken,
-    IReadOnlyList<string> ApiScopes) : IRequest<Result>;
+    IReadOnlyList<string> ApiScopes,
+    string? RateLimitPerMinute = null) : IRequest<Result>;
 
 internal sealed class UpdateApplicationTokensValidator : AbstractValidator<UpdateApplicationTokensCommand>
 {
@@ -45,6 +50,9 @@ internal sealed class UpdateApplicationTokensValidator : AbstractValidator<Updat
             .Must((c, value) => ProtocolValues.ParseSeconds(c.RefreshTokenLifetimeSeconds) is not { } absolute || ProtocolValues.ParseSeconds(value) <= absolute)
             .WithMessage("The idle lifetime cannot be longer than the absolute lifetime.");
         RuleFor(c => c.ApiScopes).NotNull();
+        RuleFor(c => c.RateLimitPerMinute)
+            .Must(value => string.IsNullOrWhiteSpace(value) || (ProtocolValues.ParseSeconds(value) is { } perMinute && ClientApplication.IsValidRateLimit(perMinute)))
+            .WithMessage($"Leave empty for no limit, or enter a whole number of requests per minute from {ClientApplication.MinRateLimitPerMinute} to {ClientApplication.MaxRateLimitPerMinute:N0}.");
     }
 }
 
@@ -70,7 +78,10 @@ internal sealed class ApplicationTokensHandlers(IApplicationDbContext db, TimePr
             .ToListAsync(cancellationToken);
         var details = new ApplicationDetails(
             application.Id, application.Name, application.Description, application.ClientId, application.GrantTypes, application.CibaSettings, application.CreatedAt, application.UpdatedAt);
-        return new ApplicationTokens(details, application.AllowsRefreshToken, application.RefreshTokens, application.ApiScopes, offered);
+        return new ApplicationTokens(details, application.AllowsRefreshToken, application.RefreshTokens, application.ApiScopes, offered)
+        {
+            RateLimitPerMinute = application.RateLimitPerMinute,
+        };
     }
 
     public async Task<Result> Handle(UpdateApplicationTokensCommand request, CancellationToken cancellationToken)
@@ -97,6 +108,8 @@ internal sealed class ApplicationTokensHandlers(IApplicationDbContext db, TimePr
             ProtocolValues.ParseSeconds(request.RefreshTokenIdleLifetimeSeconds)!.Value,
             request.AlwaysIssueRefreshToken);
         application.UpdateTokens(settings, wanted, time.GetUtcNow());
+        var rateLimit = string.IsNullOrWhiteSpace(request.RateLimitPerMinute) ? null : ProtocolValues.ParseSeconds(request.RateLimitPerMinute);
+        application.SetProtection(application.NumberMatching, rateLimit, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         return Result.Success;
     }
