@@ -58,6 +58,10 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
             ApproveUrl = PageUrl(organization, "/approve"),
             DenyUrl = PageUrl(organization, "/deny"),
             ReportUrl = PageUrl(organization, "/report"),
+            MatchUrl = PageUrl(organization, "/match"),
+            NumberChoices = Domain.Protection.NumberMatch.Applies(details.NumberMatching, details.BindingMessage)
+                ? Domain.Protection.NumberMatch.Choices(details.BindingMessage!)
+                : null,
             RequestedAt = details.CreatedAt,
             Channels = details.Channels,
         });
@@ -93,6 +97,36 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
             Reported,
             (organization, user, key) => new Application.Backchannel.Report.ReportBackchannelRequestCommand(organization.Id, key, user.UserId),
             cancellationToken);
+
+    /// <summary>product.md §14 number matching: the pick is checked server-side; a wrong or forged one denies and reports.</summary>
+    [HttpPost("match")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Protection.RateLimits.PerAddress)]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> Match([FromForm] string? authCodeKey, [FromForm] string? chosen, CancellationToken cancellationToken)
+    {
+        var organization = CurrentOrganization;
+        if (string.IsNullOrEmpty(authCodeKey))
+        {
+            return Unavailable(ErrorCodes.NotFound);
+        }
+
+        var user = SignedInUser.From(User, organization.Id);
+        if (user is null)
+        {
+            return RedirectToSignIn(organization, authCodeKey);
+        }
+
+        var result = await mediator.Send(
+            new Application.Backchannel.Report.MatchNumberCommand(organization.Id, authCodeKey, user.UserId, user.AuthenticatedAt, chosen), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return result.Error.Code == ErrorCodes.WrongUser
+                ? WrongAccount(organization, user, authCodeKey)
+                : Unavailable(result.Error.Code);
+        }
+
+        return Redirect(PageUrl(organization, "/done?outcome=" + (result.Value ? Approved : Reported)));
+    }
 
     [HttpGet("done")]
     public IActionResult Done(string? outcome) => outcome switch

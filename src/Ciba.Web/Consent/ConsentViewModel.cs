@@ -33,6 +33,11 @@ public sealed class ConsentViewModel
     /// <summary>"This wasn't me" (product.md §14).</summary>
     public required string ReportUrl { get; init; }
 
+    /// <summary>Number matching (product.md §14): the code and two decoys in random order, or null when it does not apply.</summary>
+    public IReadOnlyList<string>? NumberChoices { get; init; }
+
+    public required string MatchUrl { get; init; }
+
     /// <summary>When the application asked (shown so the person can tell whether it was them).</summary>
     public DateTimeOffset RequestedAt { get; init; }
 

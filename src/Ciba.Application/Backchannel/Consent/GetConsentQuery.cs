@@ -32,6 +32,9 @@ public sealed record ConsentDetails(
 
     /// <summary>How the request reached the person.</summary>
     public Domain.Applications.NotificationChannels Channels { get; init; }
+
+    /// <summary>The application has number matching on (product.md §14); it applies only to a short-code binding message.</summary>
+    public bool NumberMatching { get; init; }
 }
 
 internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvider time)
@@ -51,7 +54,7 @@ internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvi
                 from r in db.BackchannelRequests.AsNoTracking()
                 join a in db.Applications.AsNoTracking() on r.ApplicationId equals a.Id
                 where r.OrganizationId == request.OrganizationId && r.LinkKeyHash == hash
-                select new { AuthRequest = r, ApplicationName = a.Name })
+                select new { AuthRequest = r, ApplicationName = a.Name, a.NumberMatching })
             .SingleOrDefaultAsync(cancellationToken);
         if (found is null)
         {
@@ -79,6 +82,7 @@ internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvi
         {
             CreatedAt = authRequest.CreatedAt,
             Channels = authRequest.Channels,
+            NumberMatching = found.NumberMatching,
         };
     }
 }

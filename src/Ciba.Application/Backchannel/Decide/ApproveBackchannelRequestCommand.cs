@@ -8,9 +8,13 @@ namespace Ciba.Application.Backchannel.Decide;
 /// <param name="LinkKey">The raw <c>authCodeKey</c> from the link.</param>
 /// <param name="AuthenticatedAt">When the person signed in (becomes the ID token's <c>auth_time</c>).</param>
 public sealed record ApproveBackchannelRequestCommand(Guid OrganizationId, string LinkKey, Guid UserId, DateTimeOffset AuthenticatedAt)
-    : IRequest<Result>;
+    : IRequest<Result>
+{
+    /// <summary>Set only by the number-matching pick; without it a request under number matching is not approved (product.md §14).</summary>
+    public bool NumberMatched { get; init; }
+}
 
-internal sealed class ApproveBackchannelRequestHandler(BackchannelDecisions decisions, IUserDirectory users, TimeProvider time)
+internal sealed class ApproveBackchannelRequestHandler(BackchannelDecisions decisions, IUserDirectory users, IApplicationDbContext db, TimeProvider time)
     : IRequestHandler<ApproveBackchannelRequestCommand, Result>
 {
     public async Task<Result> Handle(ApproveBackchannelRequestCommand request, CancellationToken cancellationToken)
@@ -20,6 +24,12 @@ internal sealed class ApproveBackchannelRequestHandler(BackchannelDecisions deci
         if (user is null || user.IsLockedAt(time.GetUtcNow()))
         {
             return new Error(ErrorCodes.AccountLocked, "The account is locked.");
+        }
+
+        if (!request.NumberMatched && !string.IsNullOrEmpty(request.LinkKey)
+            && (await Report.NumberMatchLookup.FindAsync(db, request.OrganizationId, request.LinkKey, cancellationToken)).Applies)
+        {
+            return new Error(ErrorCodes.Forbidden, "This request must be approved by picking the matching code.");
         }
 
         return await decisions.DecideAsync(

@@ -20,6 +20,9 @@ public sealed record ApplicationDetails(
 
     /// <summary>The algorithm of the application's ID tokens (ADR 0023).</summary>
     public string IdTokenSigningAlgorithm { get; init; } = SigningAlgorithms.Default;
+
+    /// <summary>product.md §14 number matching (off by default).</summary>
+    public bool NumberMatching { get; init; }
 }
 
 /// <summary>A client secret in clear, returned once when it is created or replaced.</summary>

@@ -30,6 +30,7 @@ internal sealed class GetApplicationHandler(IApplicationDbContext db) : IRequest
             application.UpdatedAt)
         {
             IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
+            NumberMatching = application.NumberMatching,
         };
     }
 }
