@@ -84,7 +84,10 @@ public class TelemetryTests(TelemetryWebFactory factory) : IClassFixture<Telemet
             await ProtocolClient.AssertOkAsync(issued);
         }
 
-        var text = await ScrapeUntilAsync(t => PrometheusText.Sum(t, "ciba_token_polls_total", ("outcome", "issued")) >= 1);
+        // ASP.NET Core records a request's duration after its response is sent: wait for both polls' too.
+        var text = await ScrapeUntilAsync(t =>
+            PrometheusText.Sum(t, "ciba_token_polls_total", ("outcome", "issued")) >= 1
+            && PrometheusText.Sum(t, "http_server_request_duration_seconds_count", ("http_route", "t/{org}/oauth2/token")) >= 2);
         Assert.True(PrometheusText.Sum(text, "ciba_protocol_requests_total", ("endpoint", "backchannel"), ("outcome", "ok")) >= 1);
         Assert.True(PrometheusText.Sum(text, "ciba_protocol_requests_total", ("endpoint", "backchannel"), ("outcome", "invalid_scope")) >= 1);
         Assert.True(PrometheusText.Sum(text, "ciba_protocol_requests_total", ("endpoint", "token"), ("outcome", "authorization_pending")) >= 1);
