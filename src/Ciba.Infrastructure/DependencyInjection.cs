@@ -94,6 +94,7 @@ public static class DependencyInjection
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
+        AddPasskeys(services);
         services.AddScoped<Application.Accounts.SignIn.ISignInThrottle, SignInThrottleStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<Application.Backchannel.Report.IAdministratorContacts, AdministratorContacts>();
@@ -113,6 +114,20 @@ public static class DependencyInjection
         services.AddScoped<DemoDataSeeder>();
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
         return services;
+    }
+
+    /// <summary>Identity's passkey support (docs/decisions/0030-passkeys.md).</summary>
+    private static void AddPasskeys(IServiceCollection services)
+    {
+        services.AddOptions<IdentityPasskeyOptions>()
+            .Configure<IOptions<CibaOptions>>((passkeys, ciba) =>
+            {
+                passkeys.ResidentKeyRequirement = "required";
+                passkeys.UserVerificationRequirement = "required";
+                passkeys.ValidateOrigin = context => ValueTask.FromResult(PasskeyOrigins.IsAllowed(context, ciba.Value));
+            });
+        services.TryAddScoped<IPasskeyHandler<CibaUser>, PasskeyHandler<CibaUser>>();
+        services.AddScoped<Application.Accounts.Passkeys.IAccountPasskeys, AccountPasskeys>();
     }
 
     private static void AddNotificationDelivery(IServiceCollection services, IConfiguration configuration)

@@ -36,6 +36,7 @@ public static class DependencyInjection
                 cookie.Cookie.SecurePolicy = SecurePolicy(ciba.Value);
                 cookie.ExpireTimeSpan = sessions.Value.IdleTimeout;
             });
+        AddPasskeyCeremonyCookie(services);
         services.AddOptions<AntiforgeryOptions>()
             .Configure<IOptions<CibaOptions>>((antiforgery, ciba) => antiforgery.Cookie.SecurePolicy = SecurePolicy(ciba.Value));
         services.AddOptions<CookieTempDataProviderOptions>()
@@ -46,6 +47,22 @@ public static class DependencyInjection
     /// <summary>Always <c>Secure</c> when the public origin is https; otherwise (local http development) as the request.</summary>
     internal static CookieSecurePolicy SecurePolicy(CibaOptions options) =>
         options.PublicOriginUri.Scheme == Uri.UriSchemeHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+
+    /// <summary>The passkey ceremony's state between the options and the answer: per organization, HTTP only, five minutes.</summary>
+    private static void AddPasskeyCeremonyCookie(IServiceCollection services)
+    {
+        services.AddAuthentication().AddCookie(Application.Accounts.Passkeys.PasskeyCeremony.Scheme, options =>
+        {
+            options.Cookie.Name = ".ciba.passkey";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.CookieManager = new OrganizationCookieManager();
+            options.ExpireTimeSpan = Application.Accounts.Passkeys.PasskeyCeremony.Lifetime;
+            options.SlidingExpiration = false;
+        });
+        services.AddOptions<CookieAuthenticationOptions>(Application.Accounts.Passkeys.PasskeyCeremony.Scheme)
+            .Configure<IOptions<CibaOptions>>((cookie, ciba) => cookie.Cookie.SecurePolicy = SecurePolicy(ciba.Value));
+    }
 
     private static void ConfigureSignInCookie(CookieAuthenticationOptions options)
     {

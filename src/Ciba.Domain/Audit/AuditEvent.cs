@@ -117,6 +117,8 @@ public static class AuditActions
     public const string TokensRefreshed = "tokens.refreshed";
     public const string TokenRevoked = "token.revoked";
     public const string CooldownEnded = "cooldown.ended";
+    public const string PasskeyAdded = "passkey.added";
+    public const string PasskeyRemoved = "passkey.removed";
 
     /// <summary>Console changes are <c>console.{entity}.{created|updated|deleted}</c>.</summary>
     public const string ConsolePrefix = "console.";
@@ -125,5 +127,6 @@ public static class AuditActions
     [
         BackchannelAccepted, BackchannelRefused, MessageSent, MessageFailed, SignInSucceeded, SignInFailed,
         RequestApproved, RequestDenied, RequestReported, TokensIssued, TokensRefreshed, TokenRevoked, CooldownEnded,
+        PasskeyAdded, PasskeyRemoved,
     ];
 }
