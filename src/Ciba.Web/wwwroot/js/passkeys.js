@@ -9,7 +9,7 @@
     && navigator.credentials);
 
   document.querySelectorAll("[data-passkey-form]").forEach(function (form) {
-    var button = form.querySelector("[data-passkey-button]");
+    var button = form.querySelector("button[data-passkey-button]");
     var unsupported = form.querySelector("[data-passkey-unsupported]");
     var message = form.querySelector("[data-passkey-message]");
     if (!supported) {
@@ -19,9 +19,9 @@
     if (unsupported) {
       unsupported.hidden = true;
     }
-    if (button) {
-      button.hidden = false;
-    }
+    form.querySelectorAll("[data-passkey-button]").forEach(function (shown) {
+      shown.hidden = false;
+    });
 
     var say = function (text) {
       if (message) {
