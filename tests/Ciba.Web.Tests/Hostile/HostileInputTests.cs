@@ -289,6 +289,8 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
             ("GET", "/t/demo/login?returnUrl="), ("POST", "/t/demo/login|Login"), ("POST", "/t/demo/login|ReturnUrl"),
             ("POST", "/t/demo/oauth2/ciba_authorize/approve|authCodeKey"), ("POST", "/t/demo/oauth2/ciba_authorize/deny|authCodeKey"),
             ("POST", "/t/demo/oauth2/ciba_authorize/report|authCodeKey"),
+            ("POST", "/t/demo/passkeys/sign-in|Credential"), ("POST", "/t/demo/passkeys/sign-in|ReturnUrl"),
+            ("POST", "/t/demo/passkeys/request-options|Credential"), ("GET", "/t/demo/passkeys/step-up?returnUrl="),
         };
         return from target in targets
                from payload in HostilePayloads.ForPages
