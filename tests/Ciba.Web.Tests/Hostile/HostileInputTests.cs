@@ -236,6 +236,8 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         ("organizations/new", ["Handle", "Name", "AdminUserName", "AdminEmail", "AdminPassword"]),
         ("apis/new", ["Name", "Identifier", "Description"]),
         ("applications/{app}/tokens", ["RefreshTokenLifetimeSeconds", "RefreshTokenIdleLifetimeSeconds", "AlwaysIssueRefreshToken", "ApiScopes"]),
+        ("applications/{app}/protocol/user-code", ["RequireUserCode"]),
+        ("settings/hint-issuers", ["Issuer", "Jwks"]),
     ];
 
     public static IEnumerable<object[]> ConsoleFormCases() =>
@@ -289,6 +291,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
             ("GET", "/t/demo/login?returnUrl="), ("POST", "/t/demo/login|Login"), ("POST", "/t/demo/login|ReturnUrl"),
             ("POST", "/t/demo/oauth2/ciba_authorize/approve|authCodeKey"), ("POST", "/t/demo/oauth2/ciba_authorize/deny|authCodeKey"),
             ("POST", "/t/demo/oauth2/ciba_authorize/report|authCodeKey"),
+            ("POST", "/t/demo/account/user-code|Code"), ("POST", "/t/demo/account/user-code|ConfirmCode"),
         };
         return from target in targets
                from payload in HostilePayloads.ForPages
