@@ -38,6 +38,8 @@ public static class DependencyInjection
         services.AddSingleton<IClientAuthenticationMethod, ClientSecretPostAuthentication>();
         services.AddScoped<IClientAuthenticationMethod, PrivateKeyJwtAuthentication>();
         services.AddScoped<SignedBackchannelRequest>();
+        services.AddScoped<UserCodeCheck>();
+        services.AddScoped<LoginHintTokenCheck>();
         services.AddSingleton<CibaMetrics>();
         RegisterHandlers(services, assembly);
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

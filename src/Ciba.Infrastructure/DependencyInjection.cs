@@ -60,6 +60,7 @@ public static class DependencyInjection
         services.AddScoped<IBackchannelInitiationStore, BackchannelInitiationStore>();
         services.AddScoped<IOrganizationContext, OrganizationContext>();
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<Application.Accounts.UserCodes.IUserCodes, UserCodes>();
         services.AddMemoryCache();
         services.AddSingleton<IOrganizationLookup, CachedOrganizationLookup>();
         services.AddSingleton<INotificationContentProtector, DataProtectionNotificationContentProtector>();
@@ -171,6 +172,7 @@ public static class DependencyInjection
             .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<OutboundConnector>().CreateHandler());
         services.AddSingleton<Clients.ClientKeys>();
         services.AddSingleton<Application.Clients.Keys.IClientJwtValidator, Clients.ClientJwtValidator>();
+        services.AddScoped<Application.Backchannel.Initiate.ILoginHintTokenReader, Clients.LoginHintTokenReader>();
         services.AddSingleton<Application.Clients.Keys.IUsedJwtIds, Clients.UsedJwtIdStore>();
     }
 

@@ -103,6 +103,8 @@ public sealed class ConsoleChangeAuditInterceptor(TimeProvider time) : SaveChang
         NotificationProviders => ("providers", "notification providers", null, null),
         Organization organization => ("organization", "organization " + organization.Handle, null, null),
         Tokens.SigningKey => ("signing_key", "signing key", null, null),
+        Domain.Users.UserCode code => ("user_code", "user code", code.UserId, null),
+        TrustedHintIssuer issuer => ("hint_issuer", "hint issuer " + issuer.Issuer, null, null),
         _ => null,
     };
 

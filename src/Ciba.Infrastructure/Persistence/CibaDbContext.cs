@@ -49,6 +49,8 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
 
     public DbSet<Domain.Protection.RequestReport> RequestReports => Set<Domain.Protection.RequestReport>();
 
+    public DbSet<TrustedHintIssuer> TrustedHintIssuers => Set<TrustedHintIssuer>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -35,7 +35,20 @@ public static class DemoData
             DeliveryMode = TokenDeliveryMode.Push,
             NotificationEndpoint = DemoPushEndpoint,
         },
+
+        // product.md §18: a call centre, whose callers prove they know their user code.
+        new("demo-callcentre", "demo-callcentre-secret", "Demo Call Centre", CibaEnabled: true, NotificationChannels.External)
+        {
+            AuthMethod = TokenEndpointAuthMethod.ClientSecretPost,
+            RequireUserCode = true,
+        },
     ];
+
+    /// <summary>product.md §18: the demo people's user codes.</summary>
+    public static IReadOnlyDictionary<string, string> UserCodes { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["alice"] = "2468",
+    };
 
     /// <summary>Where demo-bank's pings go (README: a one-line receiver listens there).</summary>
     public const string DemoBankEndpoint = "http://127.0.0.1:5199/ciba/ping";
@@ -63,4 +76,7 @@ public sealed record DemoApplication(
     public TokenDeliveryMode DeliveryMode { get; init; } = TokenDeliveryMode.Poll;
 
     public string? NotificationEndpoint { get; init; }
+
+    /// <summary>product.md §12: requests must carry the person's user code.</summary>
+    public bool RequireUserCode { get; init; }
 }

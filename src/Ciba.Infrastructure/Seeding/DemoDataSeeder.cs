@@ -103,6 +103,7 @@ public sealed partial class DemoDataSeeder(
 
         await EnsureDevelopmentInboxAsync(organization.Id, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await EnsureUserCodesAsync(organization.Id, now, cancellationToken);
         await EnsureSyntheticUsersAsync(organization.Id, cancellationToken);
         LogSeeded(logger, organization.Handle);
     }
@@ -183,6 +184,7 @@ public sealed partial class DemoDataSeeder(
         application.UpdateClientAuthentication(demo.AuthMethod, ReadResource(demo.JwksResource), null, demo.RequireSignedRequests, now);
         application.UpdateTokens(RefreshTokenSettings.Default, demo.ApiScopes ?? [], now);
         application.UpdateTokenDelivery(demo.DeliveryMode, demo.NotificationEndpoint, now);
+        application.SetRequireUserCode(demo.RequireUserCode, now);
         db.Applications.Add(application);
     }
 

@@ -236,6 +236,8 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
         ("organizations/new", ["Handle", "Name", "AdminUserName", "AdminEmail", "AdminPassword"]),
         ("apis/new", ["Name", "Identifier", "Description"]),
         ("applications/{app}/tokens", ["RefreshTokenLifetimeSeconds", "RefreshTokenIdleLifetimeSeconds", "AlwaysIssueRefreshToken", "ApiScopes"]),
+        ("applications/{app}/protocol/user-code", ["RequireUserCode"]),
+        ("settings/hint-issuers", ["Issuer", "Jwks"]),
     ];
 
     public static IEnumerable<object[]> ConsoleFormCases() =>
@@ -291,6 +293,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
             ("POST", "/t/demo/oauth2/ciba_authorize/report|authCodeKey"),
             ("POST", "/t/demo/passkeys/sign-in|Credential"), ("POST", "/t/demo/passkeys/sign-in|ReturnUrl"),
             ("POST", "/t/demo/passkeys/request-options|Credential"), ("GET", "/t/demo/passkeys/step-up?returnUrl="),
+            ("POST", "/t/demo/account/user-code|Code"), ("POST", "/t/demo/account/user-code|ConfirmCode"),
         };
         return from target in targets
                from payload in HostilePayloads.ForPages

@@ -94,7 +94,7 @@ public class OpenApiDocumentTests(CibaWebFactory factory) : IClassFixture<CibaWe
         var form = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/x-www-form-urlencoded").GetProperty("schema");
         var fields = form.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Superset(
-            new HashSet<string> { "scope", "login_hint", "id_token_hint", "login_hint_token", "binding_message", "requested_expiry", "notification_channel", "client_id", "client_secret", "request", "client_assertion_type", "client_assertion" },
+            new HashSet<string> { "scope", "login_hint", "id_token_hint", "login_hint_token", "user_code", "binding_message", "requested_expiry", "notification_channel", "client_id", "client_secret", "request", "client_assertion_type", "client_assertion" },
             fields.ToHashSet());
         Assert.Equal(["scope"], form.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["email", "sms", "external"], form.GetProperty("properties").GetProperty("notification_channel").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));

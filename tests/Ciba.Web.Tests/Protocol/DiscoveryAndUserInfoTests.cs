@@ -25,7 +25,7 @@ public sealed class DiscoveryAndUserInfoTests(CibaWebFactory factory) : IClassFi
         Assert.Equal(CibaWebFactory.PublicOrigin + "/t/demo/oauth2/userinfo", root.GetProperty("userinfo_endpoint").GetString());
         Assert.Contains("urn:openid:params:grant-type:ciba", Strings(root, "grant_types_supported"));
         Assert.Equal(["poll", "ping", "push"], Strings(root, "backchannel_token_delivery_modes_supported"));
-        Assert.False(root.GetProperty("backchannel_user_code_parameter_supported").GetBoolean());
+        Assert.True(root.GetProperty("backchannel_user_code_parameter_supported").GetBoolean());
         Assert.Equal(["openid", "profile", "email", "phone", "offline_access", "photos.read", "photos.write"], Strings(root, "scopes_supported"));
         Assert.Contains("sub", Strings(root, "claims_supported"));
         Assert.Equal(JsonValueKind.Array, root.GetProperty("response_types_supported").ValueKind);

@@ -50,11 +50,6 @@ internal static class BackchannelRequestValidator
             return new Error(OAuthErrorCodes.InvalidRequest, "Exactly one of login_hint, id_token_hint and login_hint_token is required.");
         }
 
-        if (hasLoginHintToken)
-        {
-            return new Error(OAuthErrorCodes.InvalidRequest, "login_hint_token is not supported; use login_hint or id_token_hint.");
-        }
-
         var bindingMessage = string.IsNullOrEmpty(parameters.BindingMessage) ? null : parameters.BindingMessage;
         if (bindingMessage is not null && !BackchannelParameters.IsDisplayableBindingMessage(bindingMessage))
         {
@@ -87,6 +82,9 @@ internal static class BackchannelRequestValidator
             }
         }
 
-        return new ValidatedBackchannelRequest(client, string.Join(' ', scopes), loginHint, idTokenHint, bindingMessage, expiresIn, channel);
+        return new ValidatedBackchannelRequest(client, string.Join(' ', scopes), loginHint, idTokenHint, bindingMessage, expiresIn, channel)
+        {
+            LoginHintToken = hasLoginHintToken ? parameters.LoginHintToken : null,
+        };
     }
 }

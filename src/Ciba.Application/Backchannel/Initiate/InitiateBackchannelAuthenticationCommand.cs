@@ -37,6 +37,9 @@ public sealed record BackchannelRequestParameters(
 
     /// <summary>RFC 8707 <c>resource</c>: the API the access token is for (product.md §13).</summary>
     public string? Resource { get; init; }
+
+    /// <summary>CIBA Core §7.1 <c>user_code</c>: the person's PIN, checked by <see cref="UserCodeCheck"/>.</summary>
+    public string? UserCode { get; init; }
 }
 
 /// <summary>The acknowledgement (CIBA Core §7.3).</summary>

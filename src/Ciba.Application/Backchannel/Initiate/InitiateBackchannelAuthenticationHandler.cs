@@ -35,7 +35,9 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
     BackchannelCallbacks callbacks,
     IOptions<CibaOptions> options,
     Protection.BackchannelProtection protection,
-    TimeProvider time)
+    TimeProvider time,
+    UserCodeCheck userCodes,
+    LoginHintTokenCheck loginHintTokens)
     : IRequestHandler<InitiateBackchannelAuthenticationCommand, Result<BackchannelAuthenticationResponse>>
 {
     private static readonly Error UnknownUser = new(OAuthErrorCodes.UnknownUserId, "The hint does not identify a user.");
@@ -89,6 +91,16 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             // A signed request's hint was not known when the client was looked up.
             user = request.SignedRequest is null ? found.User : await users.FindByLoginHintAsync(organization.Id, valid.LoginHint, cancellationToken);
         }
+        else if (valid.LoginHintToken is not null)
+        {
+            var hinted = await loginHintTokens.FindUserAsync(organization, valid.LoginHintToken, cancellationToken);
+            if (!hinted.IsSuccess)
+            {
+                return hinted.Error;
+            }
+
+            user = hinted.Value;
+        }
         else
         {
             var hinted = await FindUserByIdTokenHintAsync(organization, valid.IdTokenHint!, client, cancellationToken);
@@ -104,6 +116,12 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         if (user is null || user.IsLockedAt(now))
         {
             return UnknownUser;
+        }
+
+        // CIBA Core §7.1, product.md §12: the user code, once the person is known; refused, nothing is stored or sent.
+        if (await userCodes.CheckAsync(found.Client!, user.Id, parameters.Value.UserCode, cancellationToken) is { } userCodeError)
+        {
+            return userCodeError;
         }
 
         var reach = new ChannelReach(

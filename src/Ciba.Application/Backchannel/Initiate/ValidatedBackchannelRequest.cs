@@ -20,4 +20,8 @@ public sealed record ValidatedBackchannelRequest(
     string? IdTokenHint,
     string? BindingMessage,
     int ExpiresIn,
-    NotificationChannels? NotificationChannel);
+    NotificationChannels? NotificationChannel)
+{
+    /// <summary>The hint when the request names the person by <c>login_hint_token</c> (product.md §12).</summary>
+    public string? LoginHintToken { get; init; }
+}

@@ -37,5 +37,7 @@ public interface IApplicationDbContext
 
     DbSet<Domain.Protection.RequestReport> RequestReports { get; }
 
+    DbSet<TrustedHintIssuer> TrustedHintIssuers { get; }
+
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 }

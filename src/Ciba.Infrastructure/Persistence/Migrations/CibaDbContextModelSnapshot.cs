@@ -149,6 +149,11 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.Property<bool>("RequireSignedRequests")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("RequireUserCode")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false);
+
                     b.Property<int>("TokenDeliveryMode")
                         .HasColumnType("integer");
 
@@ -607,6 +612,38 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.ToTable("Organizations", (string)null);
                 });
 
+            modelBuilder.Entity("Ciba.Domain.Organizations.TrustedHintIssuer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Jwks")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Issuer")
+                        .IsUnique();
+
+                    b.ToTable("TrustedHintIssuers", (string)null);
+                });
+
             modelBuilder.Entity("Ciba.Domain.Protection.RequestReport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -749,6 +786,35 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("RevokedAccessTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Users.UserCode", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("UserCodes", (string)null);
                 });
 
             modelBuilder.Entity("Ciba.Infrastructure.Clients.UsedJwtId", b =>
@@ -1211,6 +1277,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Ciba.Domain.Organizations.TrustedHintIssuer", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Ciba.Domain.Protection.RequestReport", b =>
                 {
                     b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
@@ -1258,6 +1333,21 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.HasOne("Ciba.Domain.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Users.UserCode", b =>
+                {
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ciba.Infrastructure.Identity.CibaUser", null)
+                        .WithOne()
+                        .HasForeignKey("Ciba.Domain.Users.UserCode", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -62,7 +62,7 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
             settings.UserInfoEndpoint(handle),
             SupportedGrantTypes,
             DeliveryModes,
-            BackchannelUserCodeParameterSupported: false,
+            BackchannelUserCodeParameterSupported: true,
             [.. Scopes.Supported, .. await apiScopes.ListValuesAsync(organization.Id, cancellationToken)],
             Scopes.Claims,
             ResponseTypes,
