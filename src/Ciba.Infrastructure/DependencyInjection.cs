@@ -94,6 +94,8 @@ public static class DependencyInjection
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
+        services.AddScoped<Application.Accounts.SecondFactor.ISecondFactorSignIn, SecondFactorSignIn>();
+        services.AddScoped<Application.Accounts.SecondFactor.IAuthenticatorApp, AuthenticatorApp>();
         services.AddScoped<Application.Accounts.SignIn.ISignInThrottle, SignInThrottleStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<Application.Backchannel.Report.IAdministratorContacts, AdministratorContacts>();

@@ -87,6 +87,10 @@ internal static class BackchannelRequestValidator
             }
         }
 
-        return new ValidatedBackchannelRequest(client, string.Join(' ', scopes), loginHint, idTokenHint, bindingMessage, expiresIn, channel);
+        return new ValidatedBackchannelRequest(client, string.Join(' ', scopes), loginHint, idTokenHint, bindingMessage, expiresIn, channel)
+        {
+            // product.md §12: unknown acr values are ignored, never refused.
+            AcrValues = Domain.Authentication.AcrLevels.ParseRequested(parameters.AcrValues),
+        };
     }
 }

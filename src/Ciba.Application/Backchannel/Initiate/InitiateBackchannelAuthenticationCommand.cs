@@ -37,6 +37,9 @@ public sealed record BackchannelRequestParameters(
 
     /// <summary>RFC 8707 <c>resource</c>: the API the access token is for (product.md §13).</summary>
     public string? Resource { get; init; }
+
+    /// <summary>OpenID Connect Core §3.1.2.1 <c>acr_values</c>, space-separated in order of preference (product.md §12).</summary>
+    public string? AcrValues { get; init; }
 }
 
 /// <summary>The acknowledgement (CIBA Core §7.3).</summary>

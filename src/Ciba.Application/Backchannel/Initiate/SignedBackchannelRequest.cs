@@ -112,6 +112,7 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
         var channel = Text("notification_channel", out var channelValid);
         var resource = Text("resource", out var resourceValid);
         var notificationToken = Text("client_notification_token", out var notificationTokenValid);
+        var acrValues = Text("acr_values", out var acrValuesValid);
         string? requestedExpiry = null;
         var expiryValid = true;
         if (jwt.Payload.TryGetProperty("requested_expiry", out var expiry))
@@ -125,9 +126,9 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
             };
         }
 
-        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && resourceValid && notificationTokenValid && expiryValid;
+        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && resourceValid && notificationTokenValid && expiryValid && acrValuesValid;
         return valid
-            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel, notificationToken) { Resource = resource }
+            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel, notificationToken) { Resource = resource, AcrValues = acrValues }
             : null;
     }
 

@@ -20,4 +20,8 @@ public sealed record ValidatedBackchannelRequest(
     string? IdTokenHint,
     string? BindingMessage,
     int ExpiresIn,
-    NotificationChannels? NotificationChannel);
+    NotificationChannels? NotificationChannel)
+{
+    /// <summary>The supported <c>acr_values</c> in order of preference (product.md §12, §16).</summary>
+    public IReadOnlyList<string> AcrValues { get; init; } = [];
+}
