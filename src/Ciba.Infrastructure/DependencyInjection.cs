@@ -96,6 +96,8 @@ public static class DependencyInjection
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
         AddPasskeys(services);
+        services.AddScoped<Application.Accounts.SecondFactor.ISecondFactorSignIn, SecondFactorSignIn>();
+        services.AddScoped<Application.Accounts.SecondFactor.IAuthenticatorApp, AuthenticatorApp>();
         services.AddScoped<Application.Accounts.SignIn.ISignInThrottle, SignInThrottleStore>();
         services.AddScoped<IUserAdministration, UserAdministration>();
         services.AddScoped<Application.Backchannel.Report.IAdministratorContacts, AdministratorContacts>();

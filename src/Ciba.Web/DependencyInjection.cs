@@ -25,9 +25,11 @@ public static class DependencyInjection
         services.AddConsole();
         services.AddOptions<SignInSessionOptions>().BindConfiguration(SignInSessionOptions.SectionName).ValidateOnStart();
         services.AddScoped<Consent.ConsentScopeWords>();
+        services.AddScoped<Consent.ConsentStepUp>();
         services.AddSingleton<IValidateOptions<SignInSessionOptions>, SignInSessionOptionsValidator>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
-            .AddCookie(IdentityConstants.ApplicationScheme, ConfigureSignInCookie);
+            .AddCookie(IdentityConstants.ApplicationScheme, ConfigureSignInCookie)
+            .AddCookie(IdentityConstants.TwoFactorUserIdScheme, ConfigureSecondFactorCookie);
 
         // Behind a TLS-terminating proxy the request scheme says http: the public origin decides (issue 9 item 6).
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
@@ -37,6 +39,8 @@ public static class DependencyInjection
                 cookie.ExpireTimeSpan = sessions.Value.IdleTimeout;
             });
         AddPasskeyCeremonyCookie(services);
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme)
+            .Configure<IOptions<CibaOptions>>((cookie, ciba) => cookie.Cookie.SecurePolicy = SecurePolicy(ciba.Value));
         services.AddOptions<AntiforgeryOptions>()
             .Configure<IOptions<CibaOptions>>((antiforgery, ciba) => antiforgery.Cookie.SecurePolicy = SecurePolicy(ciba.Value));
         services.AddOptions<CookieTempDataProviderOptions>()
@@ -62,6 +66,17 @@ public static class DependencyInjection
         });
         services.AddOptions<CookieAuthenticationOptions>(Application.Accounts.Passkeys.PasskeyCeremony.Scheme)
             .Configure<IOptions<CibaOptions>>((cookie, ciba) => cookie.Cookie.SecurePolicy = SecurePolicy(ciba.Value));
+    }
+
+    /// <summary>Between the password and the authenticator code (ADR 0029): a few minutes, this organization only.</summary>
+    private static void ConfigureSecondFactorCookie(CookieAuthenticationOptions options)
+    {
+        options.Cookie.Name = ".ciba.second-factor";
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Lax;
+        options.CookieManager = new OrganizationCookieManager();
+        options.SlidingExpiration = false;
+        options.ExpireTimeSpan = TimeSpan.FromMinutes(5);
     }
 
     private static void ConfigureSignInCookie(CookieAuthenticationOptions options)

@@ -10,8 +10,8 @@ public static class CibaClaimTypes
     public const string AuthenticatedAt = "ciba:auth_time";
 
     /// <summary>
-    /// How the person authenticated in this session, one claim per method (RFC 8176 values:
-    /// <c>pwd</c>, <c>otp</c>, <c>hwk</c>, <c>swk</c>); becomes the ID token's <c>amr</c>.
+    /// A method the person used to sign in (RFC 8176 <c>amr</c>: <c>pwd</c>, <c>otp</c>, <c>hwk</c>, <c>swk</c>),
+    /// one claim per method; the values are <see cref="Domain.Authentication.AuthenticationMethods"/>.
     /// </summary>
     public const string AuthenticationMethod = "amr";
 }

@@ -26,4 +26,7 @@ public enum SignInOutcome
 {
     SignedIn,
     Failed,
+
+    /// <summary>The password is right and the person has an authenticator app: its code comes next (ADR 0029).</summary>
+    SecondFactorRequired,
 }

@@ -148,6 +148,8 @@ public sealed class BackchannelCallbacks(
             IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
             Audiences = audiences,
             RefreshToken = refreshToken,
+            Acr = request.Acr,
+            Amr = request.AmrList,
         };
         var tokens = await issuer.IssueAsync(grant, cancellationToken);
 

@@ -33,6 +33,12 @@ public sealed record TokenGrant(
 
     /// <summary>The refresh token pushed with these tokens, for the ID token's <c>rt_hash</c> (CIBA Core §10.3.1).</summary>
     public string? RefreshToken { get; init; }
+
+    /// <summary>The ID token's <c>acr</c>: the level the approving session achieved (product.md §16).</summary>
+    public string? Acr { get; init; }
+
+    /// <summary>The ID token's <c>amr</c>: the methods the approving session used; none is read as <c>pwd</c>.</summary>
+    public IReadOnlyList<string>? Amr { get; init; }
 }
 
 public sealed record IssuedTokens(string AccessToken, string IdToken, int ExpiresInSeconds);

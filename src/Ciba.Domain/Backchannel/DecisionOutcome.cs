@@ -7,4 +7,7 @@ public enum DecisionOutcome
     Expired,
     AlreadyDecided,
     WrongUser,
+
+    /// <summary>The session is weaker than the application's minimum <c>acr</c> (product.md §16).</summary>
+    NotStrongEnough,
 }

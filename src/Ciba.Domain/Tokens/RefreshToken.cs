@@ -124,6 +124,8 @@ public sealed class RefreshToken
             Scope = Scope,
             Audience = Audience,
             AuthenticatedAt = AuthenticatedAt,
+            Acr = Acr,
+            Amr = Amr,
             CreatedAt = now,
             ExpiresAt = ExpiresAt,
             IdleExpiresAt = Min(now + idleLifetime, ExpiresAt),
@@ -131,6 +133,18 @@ public sealed class RefreshToken
     }
 
     public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+
+    /// <summary>The grant's <c>acr</c> achieved and <c>amr</c> (space-separated), kept for refreshed ID tokens (product.md §16).</summary>
+    public string? Acr { get; private set; }
+
+    /// <inheritdoc cref="Acr"/>
+    public string? Amr { get; private set; }
+
+    public void KeepAuthentication(string? acr, string? amr)
+    {
+        Acr = acr;
+        Amr = amr;
+    }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Ciba.Application.Accounts;
 using Ciba.Application.Audit;
 using Ciba.Domain.Audit;
+using Ciba.Domain.Authentication;
 using Ciba.Application.Common.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -59,7 +60,13 @@ public sealed class AccountSignIn(
             return SignInOutcome.Failed;
         }
 
-        await signInManager.SignInAsync(user, isPersistent: false);
+        if (await SecondFactorSignIn.HasAuthenticatorAppAsync(users, user))
+        {
+            await SecondFactorSignIn.BeginAsync(httpContextAccessor.HttpContext, user, time);
+            return SignInOutcome.SecondFactorRequired;
+        }
+
+        await signInManager.SignInWithClaimsAsync(user, isPersistent: false, SecondFactorSignIn.MethodClaims([AuthenticationMethods.Password]));
         await audit.RecordNowAsync(
             new AuditRecord(organizationId, AuditActions.SignInSucceeded, AuditOutcome.Succeeded, AuditActorKind.User, user.UserName, user.Id),
             cancellationToken);

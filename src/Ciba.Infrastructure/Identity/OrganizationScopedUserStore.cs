@@ -11,7 +11,8 @@ namespace Ciba.Infrastructure.Identity;
 /// uniqueness checks of user names see only that organization's users. With no organization
 /// entered, name and email lookups find nobody.
 /// </summary>
-public sealed partial class OrganizationScopedUserStore(CibaDbContext context, IOrganizationContext organization, IdentityErrorDescriber? describer = null)
+public sealed partial class OrganizationScopedUserStore(
+    CibaDbContext context, IOrganizationContext organization, ISecretProtector secrets, IdentityErrorDescriber? describer = null)
     : UserStore<CibaUser, IdentityRole<Guid>, CibaDbContext, Guid>(context, describer)
 {
     private IOrganizationContext Organization => organization;

@@ -13,6 +13,7 @@ public static class DemoData
         new("admin", "Admin-Passw0rd!", "admin@demo.test", EmailVerified: true, Mobile: null, IsAdministrator: true, DisplayName: "Demo Admin"),
         new("alice", "Alice-Passw0rd!", "alice@demo.test", EmailVerified: true, Mobile: "+15550100001", IsAdministrator: false, DisplayName: "Alice Example"),
         new("bob", "Bob-Passw0rd!", "bob@demo.test", EmailVerified: false, Mobile: null, IsAdministrator: false, DisplayName: "Bob Example"),
+        new("carol", "Carol-Passw0rd!", "carol@demo.test", EmailVerified: true, Mobile: "+15550100003", IsAdministrator: false, DisplayName: "Carol Example"),
     ];
 
     public static IReadOnlyList<DemoApplication> Applications { get; } =

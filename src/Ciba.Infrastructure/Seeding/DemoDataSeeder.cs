@@ -22,6 +22,7 @@ public sealed partial class DemoDataSeeder(
     IOrganizationContext organizationContext,
     TimeProvider time,
     ILogger<DemoDataSeeder> logger,
+    IUserStore<CibaUser> userStore,
     Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
 {
     /// <summary>The environment variable naming how many synthetic users to add (issue 14 item 6).</summary>
@@ -95,6 +96,7 @@ public sealed partial class DemoDataSeeder(
             await EnsureUserAsync(organization.Id, demoUser);
         }
 
+        await EnsureAuthenticatorAppAsync(cancellationToken);
         await EnsureApisAsync(organization.Id, now, cancellationToken);
         foreach (var demoApplication in DemoData.Applications)
         {

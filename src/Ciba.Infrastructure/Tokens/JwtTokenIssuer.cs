@@ -58,13 +58,21 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
             Claims = accessClaims,
         });
 
+        var amr = grant.Amr is { Count: > 0 } methods ? methods.ToArray() : PasswordAmr;
+
         // OpenID Connect Core §2; CIBA Core §10.1.1: no nonce, c_hash or s_hash.
         var idTokenClaims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = subject,
             [JwtRegisteredClaimNames.AuthTime] = authTime,
-            [JwtRegisteredClaimNames.Amr] = PasswordAmr,
+            [JwtRegisteredClaimNames.Amr] = amr,
         };
+        if ((grant.Acr ?? Domain.Authentication.AcrLevels.Achieved(amr)) is { } acr)
+        {
+            // OpenID Connect Core §2; product.md §12: the level achieved, whatever was asked.
+            idTokenClaims[JwtRegisteredClaimNames.Acr] = acr;
+        }
+
         PushTokenBinding.AddClaims(idTokenClaims, grant.AuthReqId, accessToken, grant.RefreshToken, idTokenSigning.Algorithm);
         var idToken = Handler.CreateToken(new SecurityTokenDescriptor
         {

@@ -31,7 +31,9 @@ public sealed class AccountController(IMediator mediator, IAccountSignIn signIn)
         var result = await mediator.Send(new SignInCommand(organization.Id, form.Login, form.Password, HttpContext.Connection.RemoteIpAddress), cancellationToken);
         if (result.IsSuccess)
         {
-            return LocalRedirect(returnUrl);
+            return result.Value == SignInOutcome.SecondFactorRequired
+                ? LocalRedirect(SecondFactorController.CodePage(organization.Handle, returnUrl))
+                : LocalRedirect(returnUrl);
         }
 
         ModelState.Clear();

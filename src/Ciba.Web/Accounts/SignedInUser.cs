@@ -9,6 +9,9 @@ public sealed record SignedInUser(Guid UserId, string UserName, Guid Organizatio
 {
     public const string AdministratorRole = "Administrator";
 
+    /// <summary>The session's <c>amr</c> values (ADR 0029); a session from before they were recorded was a password sign-in.</summary>
+    public IReadOnlyList<string> AuthenticationMethods { get; init; } = [Domain.Authentication.AuthenticationMethods.Password];
+
     /// <summary>The signed-in person if they belong to <paramref name="organizationId"/>, else null.</summary>
     public static SignedInUser? From(ClaimsPrincipal principal, Guid organizationId)
     {
@@ -27,6 +30,11 @@ public sealed record SignedInUser(Guid UserId, string UserName, Guid Organizatio
             principal.FindFirstValue(ClaimTypes.Name) ?? string.Empty,
             organizationId,
             DateTimeOffset.FromUnixTimeSeconds(authenticatedAt),
-            principal.IsInRole(AdministratorRole));
+            principal.IsInRole(AdministratorRole))
+        {
+            AuthenticationMethods = principal.FindAll(CibaClaimTypes.AuthenticationMethod).Select(c => c.Value).ToList() is { Count: > 0 } methods
+                ? Domain.Authentication.AuthenticationMethods.Normalize(methods)
+                : [Domain.Authentication.AuthenticationMethods.Password],
+        };
     }
 }

@@ -17,7 +17,7 @@ namespace Ciba.Web.Consent;
 [Route("t/{org}/oauth2/ciba_authorize")]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 [FormBodyLimit]
-public sealed class ConsentController(IMediator mediator, ConsentScopeWords scopeWords) : Controller
+public sealed class ConsentController(IMediator mediator, ConsentScopeWords scopeWords, ConsentStepUp stepUp) : Controller
 {
     public const string Approved = "approved";
     public const string Denied = "denied";
@@ -44,8 +44,16 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
             return WrongAccount(organization, user, authCodeKey!);
         }
 
-        await mediator.Send(new RecordConsentViewedCommand(organization.Id, authCodeKey!, user.UserId), cancellationToken);
         var details = consent.Value;
+
+        // product.md §16: a session weaker than the request needs gives the missing factor first.
+        var strength = await stepUp.CheckAsync(organization, user, details, LinkUrl(organization, authCodeKey!), cancellationToken);
+        if (strength.StepUpUrl is { } stepUpUrl)
+        {
+            return LocalRedirect(stepUpUrl);
+        }
+
+        await mediator.Send(new RecordConsentViewedCommand(organization.Id, authCodeKey!, user.UserId), cancellationToken);
         return View("Consent", new ConsentViewModel
         {
             ApplicationName = details.ApplicationName,
@@ -64,6 +72,8 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
                 : null,
             RequestedAt = details.CreatedAt,
             Channels = details.Channels,
+            CannotApprove = strength.CannotApprove,
+            AccountUrl = AuthenticatorController.PagePath(organization.Handle),
         });
     }
 
@@ -74,7 +84,10 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
         DecideAsync(
             authCodeKey,
             Approved,
-            (organization, user, key) => new ApproveBackchannelRequestCommand(organization.Id, key, user.UserId, user.AuthenticatedAt),
+            (organization, user, key) => new ApproveBackchannelRequestCommand(organization.Id, key, user.UserId, user.AuthenticatedAt)
+            {
+                AuthenticationMethods = user.AuthenticationMethods,
+            },
             cancellationToken);
 
     [HttpPost("deny")]
@@ -117,9 +130,18 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
         }
 
         var result = await mediator.Send(
-            new Application.Backchannel.Report.MatchNumberCommand(organization.Id, authCodeKey, user.UserId, user.AuthenticatedAt, chosen), cancellationToken);
+            new Application.Backchannel.Report.MatchNumberCommand(organization.Id, authCodeKey, user.UserId, user.AuthenticatedAt, chosen)
+            {
+                AuthenticationMethods = user.AuthenticationMethods,
+            },
+            cancellationToken);
         if (!result.IsSuccess)
         {
+            if (result.Error.Code == ErrorCodes.StrongerSignInNeeded)
+            {
+                return Redirect(LinkUrl(organization, authCodeKey));
+            }
+
             return result.Error.Code == ErrorCodes.WrongUser
                 ? WrongAccount(organization, user, authCodeKey)
                 : Unavailable(result.Error.Code);
@@ -158,6 +180,11 @@ public sealed class ConsentController(IMediator mediator, ConsentScopeWords scop
         var result = await mediator.Send(command(organization, user, authCodeKey), cancellationToken);
         if (!result.IsSuccess)
         {
+            if (result.Error.Code == ErrorCodes.StrongerSignInNeeded)
+            {
+                return Redirect(LinkUrl(organization, authCodeKey));
+            }
+
             return result.Error.Code == ErrorCodes.WrongUser
                 ? WrongAccount(organization, user, authCodeKey)
                 : Unavailable(result.Error.Code);

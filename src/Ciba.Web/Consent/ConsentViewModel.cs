@@ -24,6 +24,12 @@ public sealed class ConsentViewModel
 
     public required string UserName { get; init; }
 
+    /// <summary>The application's minimum acr needs a factor the person does not have: deny only (product.md §16).</summary>
+    public bool CannotApprove { get; init; }
+
+    /// <summary>Where the person sets up a stronger factor.</summary>
+    public string AccountUrl { get; init; } = string.Empty;
+
     public required string AuthCodeKey { get; init; }
 
     public required string ApproveUrl { get; init; }

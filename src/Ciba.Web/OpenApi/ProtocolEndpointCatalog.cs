@@ -70,6 +70,7 @@ public static class ProtocolEndpointCatalog
                 new("binding_message", "Shown on the person's phone; up to 64 printable characters, no control characters, no < or >."),
                 new("requested_expiry", "Seconds the request may stay open (a positive integer); the application's expiry caps it."),
                 new("notification_channel", "The one channel to use; it must be enabled for the application and able to reach the person.", AllowedValues: ["email", "sms", "external"]),
+                new("acr_values", "Space-separated authentication context classes in order of preference (urn:ciba:acr:pwd, urn:ciba:acr:mfa, urn:ciba:acr:phr); unknown values are ignored. The ID token's acr says which was achieved."),
                 new("client_notification_token", "Required for ping and push clients: up to 1024 characters of b64token syntax, echoed as the callback's Bearer token."),
                 new("request", "A signed authentication request (CIBA Core §7.1.1): every parameter above as a claim of a JWT signed by a key of the client, with aud (the issuer), iss, exp, iat, nbf and jti; then no other authentication request parameter may be in the form."),
                 ClientId,

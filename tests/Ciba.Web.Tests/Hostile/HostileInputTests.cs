@@ -34,7 +34,7 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
     ];
 
     private static readonly string[] BackchannelFields =
-        ["scope", "login_hint", "id_token_hint", "login_hint_token", "binding_message", "requested_expiry", "notification_channel", "user_code", "request", "client_id", "client_secret", "client_assertion", "client_assertion_type", "client_notification_token"];
+        ["scope", "login_hint", "id_token_hint", "login_hint_token", "binding_message", "requested_expiry", "notification_channel", "user_code", "request", "client_id", "client_secret", "client_assertion", "client_assertion_type", "client_notification_token", "acr_values"];
 
     private static readonly string[] TokenFields = ["grant_type", "auth_req_id", "scope", "client_id", "client_secret", "client_assertion", "client_assertion_type"];
 
@@ -294,6 +294,8 @@ public sealed class HostileInputTests(HostileFactory factory) : IClassFixture<Ho
             ("POST", "/t/demo/passkeys/sign-in|Credential"), ("POST", "/t/demo/passkeys/sign-in|ReturnUrl"),
             ("POST", "/t/demo/passkeys/request-options|Credential"), ("GET", "/t/demo/passkeys/step-up?returnUrl="),
             ("POST", "/t/demo/account/user-code|Code"), ("POST", "/t/demo/account/user-code|ConfirmCode"),
+            ("GET", "/t/demo/login/code?returnUrl="), ("POST", "/t/demo/login/code|Code"), ("POST", "/t/demo/login/code|ReturnUrl"),
+            ("GET", "/t/demo/account/authenticator?returnUrl="), ("POST", "/t/demo/account/authenticator|Code"),
         };
         return from target in targets
                from payload in HostilePayloads.ForPages

@@ -10,7 +10,7 @@ namespace Ciba.Application.Accounts.SignIn;
 
 /// <summary>A person signs in to an organization with a username or email and a password.</summary>
 /// <param name="ClientAddress">Where the attempt comes from (after the trusted proxies), for the throttle.</param>
-public sealed record SignInCommand(Guid OrganizationId, string? Login, string? Password, IPAddress? ClientAddress = null) : IRequest<Result>
+public sealed record SignInCommand(Guid OrganizationId, string? Login, string? Password, IPAddress? ClientAddress = null) : IRequest<Result<SignInOutcome>>
 {
     public override string ToString() => $"SignInCommand {{ OrganizationId = {OrganizationId} }}";
 }
@@ -28,9 +28,9 @@ internal sealed class SignInCommandValidator : AbstractValidator<SignInCommand>
 /// Throttles first (per login and address, ADR 0012), then checks the password: the same answer
 /// for an unknown login, a wrong password and a locked account.
 /// </summary>
-internal sealed class SignInCommandHandler(IAccountSignIn signIn, ISignInThrottle throttle, IAuditTrail audit, TimeProvider time) : IRequestHandler<SignInCommand, Result>
+internal sealed class SignInCommandHandler(IAccountSignIn signIn, ISignInThrottle throttle, IAuditTrail audit, TimeProvider time) : IRequestHandler<SignInCommand, Result<SignInOutcome>>
 {
-    public async Task<Result> Handle(SignInCommand request, CancellationToken cancellationToken)
+    public async Task<Result<SignInOutcome>> Handle(SignInCommand request, CancellationToken cancellationToken)
     {
         var login = request.Login!.Trim();
         var loginKey = SignInBackoff.LoginKey(login);
@@ -48,13 +48,13 @@ internal sealed class SignInCommandHandler(IAccountSignIn signIn, ISignInThrottl
         }
 
         var outcome = await signIn.PasswordSignInAsync(request.OrganizationId, login, request.Password!, cancellationToken);
-        if (outcome != SignInOutcome.SignedIn)
+        if (outcome == SignInOutcome.Failed)
         {
             return new Error(SignInErrors.InvalidCredentials, "The username or password is not right.");
         }
 
         await throttle.ClearAsync(request.OrganizationId, loginKey, addressKey, cancellationToken);
-        return Result.Success;
+        return outcome;
     }
 }
 

@@ -35,6 +35,12 @@ public sealed record ConsentDetails(
 
     /// <summary>The application has number matching on (product.md §14); it applies only to a short-code binding message.</summary>
     public bool NumberMatching { get; init; }
+
+    /// <summary>The application's minimum level when the request was made (product.md §16); null when none.</summary>
+    public string? MinimumAcr { get; init; }
+
+    /// <summary>The request's supported <c>acr_values</c> in order of preference.</summary>
+    public IReadOnlyList<string> RequestedAcrValues { get; init; } = [];
 }
 
 internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvider time)
@@ -83,6 +89,8 @@ internal sealed class GetConsentQueryHandler(IApplicationDbContext db, TimeProvi
             CreatedAt = authRequest.CreatedAt,
             Channels = authRequest.Channels,
             NumberMatching = found.NumberMatching,
+            MinimumAcr = authRequest.MinimumAcr,
+            RequestedAcrValues = authRequest.RequestedAcrList,
         };
     }
 }

@@ -12,6 +12,9 @@ public sealed record ApproveBackchannelRequestCommand(Guid OrganizationId, strin
 {
     /// <summary>Set only by the number-matching pick; without it a request under number matching is not approved (product.md §14).</summary>
     public bool NumberMatched { get; init; }
+
+    /// <summary>The session's <c>amr</c> values (product.md §16); none is read as a password sign-in.</summary>
+    public IReadOnlyList<string> AuthenticationMethods { get; init; } = [];
 }
 
 internal sealed class ApproveBackchannelRequestHandler(BackchannelDecisions decisions, IUserDirectory users, IApplicationDbContext db, TimeProvider time)
@@ -35,7 +38,10 @@ internal sealed class ApproveBackchannelRequestHandler(BackchannelDecisions deci
         return await decisions.DecideAsync(
             request.OrganizationId,
             request.LinkKey,
-            authRequest => authRequest.Approve(request.UserId, request.AuthenticatedAt, time.GetUtcNow()),
+            authRequest => authRequest.Approve(request.UserId, request.AuthenticatedAt, Methods(request), time.GetUtcNow()),
             cancellationToken);
     }
+
+    private static IReadOnlyList<string> Methods(ApproveBackchannelRequestCommand request) =>
+        request.AuthenticationMethods.Count == 0 ? [Domain.Authentication.AuthenticationMethods.Password] : request.AuthenticationMethods;
 }

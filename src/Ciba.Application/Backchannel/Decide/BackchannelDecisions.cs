@@ -83,6 +83,7 @@ internal sealed class BackchannelDecisions(IApplicationDbContext db, Backchannel
         DecisionOutcome.Expired => new Error(ErrorCodes.LinkExpired, "The request has expired."),
         DecisionOutcome.AlreadyDecided => new Error(ErrorCodes.AlreadyDecided, "The request was already decided."),
         DecisionOutcome.WrongUser => new Error(ErrorCodes.WrongUser, "The request is for another account."),
+        DecisionOutcome.NotStrongEnough => new Error(ErrorCodes.StrongerSignInNeeded, "This application needs a stronger sign-in before the request can be approved."),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 }

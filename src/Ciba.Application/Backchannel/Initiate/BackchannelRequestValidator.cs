@@ -85,6 +85,8 @@ internal static class BackchannelRequestValidator
         return new ValidatedBackchannelRequest(client, string.Join(' ', scopes), loginHint, idTokenHint, bindingMessage, expiresIn, channel)
         {
             LoginHintToken = hasLoginHintToken ? parameters.LoginHintToken : null,
+            // product.md §12: unknown acr values are ignored, never refused.
+            AcrValues = Domain.Authentication.AcrLevels.ParseRequested(parameters.AcrValues),
         };
     }
 }

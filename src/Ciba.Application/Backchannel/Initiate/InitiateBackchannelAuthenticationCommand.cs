@@ -40,6 +40,8 @@ public sealed record BackchannelRequestParameters(
 
     /// <summary>CIBA Core §7.1 <c>user_code</c>: the person's PIN, checked by <see cref="UserCodeCheck"/>.</summary>
     public string? UserCode { get; init; }
+    /// <summary>OpenID Connect Core §3.1.2.1 <c>acr_values</c>, space-separated in order of preference (product.md §12).</summary>
+    public string? AcrValues { get; init; }
 }
 
 /// <summary>The acknowledgement (CIBA Core §7.3).</summary>

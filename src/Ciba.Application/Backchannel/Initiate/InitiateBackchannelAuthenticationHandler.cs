@@ -157,6 +157,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
             settings.PollingIntervalSeconds,
             now);
         authRequest.SetAudience(audiences.Value);
+        authRequest.RequireAcr(found.Client!.MinimumAcr, valid.AcrValues);
         callbacks.Attach(authRequest, found.Client, authReqId, parameters.Value.ClientNotificationToken);
         db.BackchannelRequests.Add(authRequest);
 

@@ -113,6 +113,7 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
         var resource = Text("resource", out var resourceValid);
         var notificationToken = Text("client_notification_token", out var notificationTokenValid);
         var userCode = Text("user_code", out var userCodeValid);
+        var acrValues = Text("acr_values", out var acrValuesValid);
         string? requestedExpiry = null;
         var expiryValid = true;
         if (jwt.Payload.TryGetProperty("requested_expiry", out var expiry))
@@ -126,9 +127,9 @@ internal sealed class SignedBackchannelRequest(IClientJwtValidator validator, IU
             };
         }
 
-        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && resourceValid && notificationTokenValid && expiryValid && userCodeValid;
+        var valid = scopeValid && loginHintValid && idTokenHintValid && loginHintTokenValid && bindingMessageValid && channelValid && resourceValid && notificationTokenValid && expiryValid && userCodeValid && acrValuesValid;
         return valid
-            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel, notificationToken) { Resource = resource, UserCode = userCode }
+            ? new BackchannelRequestParameters(scope, loginHint, idTokenHint, loginHintToken, bindingMessage, requestedExpiry, channel, notificationToken) { Resource = resource, UserCode = userCode, AcrValues = acrValues }
             : null;
     }
 

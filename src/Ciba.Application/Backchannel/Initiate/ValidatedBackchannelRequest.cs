@@ -24,4 +24,6 @@ public sealed record ValidatedBackchannelRequest(
 {
     /// <summary>The hint when the request names the person by <c>login_hint_token</c> (product.md §12).</summary>
     public string? LoginHintToken { get; init; }
+    /// <summary>The supported <c>acr_values</c> in order of preference (product.md §12, §16).</summary>
+    public IReadOnlyList<string> AcrValues { get; init; } = [];
 }

@@ -145,6 +145,8 @@ internal sealed class RedeemBackchannelGrantHandler(
         {
             IdTokenSigningAlgorithm = client.IdTokenSigningAlgorithm,
             Audiences = audiences,
+            Acr = authRequest.Acr,
+            Amr = authRequest.AmrList,
         };
         return issuer.IssueAsync(grant, cancellationToken);
     }

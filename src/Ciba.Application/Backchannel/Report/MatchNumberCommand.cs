@@ -18,6 +18,9 @@ public sealed record MatchNumberCommand(Guid OrganizationId, string LinkKey, Gui
     : IRequest<Result<bool>>
 {
     public override string ToString() => $"MatchNumberCommand {{ OrganizationId = {OrganizationId}, UserId = {UserId} }}";
+
+    /// <summary>The session's <c>amr</c> values, for the approval (product.md §16).</summary>
+    public IReadOnlyList<string> AuthenticationMethods { get; init; } = [];
 }
 
 /// <summary>Whether number matching governs the request behind a link; the approve path asks this too.</summary>
@@ -56,7 +59,11 @@ internal sealed class MatchNumberHandler(IApplicationDbContext db, IMediator med
 
         var approve = NumberMatch.IsMatch(code!, request.Chosen);
         var result = approve
-            ? await mediator.Send(new ApproveBackchannelRequestCommand(request.OrganizationId, request.LinkKey, request.UserId, request.AuthenticatedAt) { NumberMatched = true }, cancellationToken)
+            ? await mediator.Send(new ApproveBackchannelRequestCommand(request.OrganizationId, request.LinkKey, request.UserId, request.AuthenticatedAt)
+                {
+                    NumberMatched = true,
+                    AuthenticationMethods = request.AuthenticationMethods,
+                }, cancellationToken)
             : await mediator.Send(new ReportBackchannelRequestCommand(request.OrganizationId, request.LinkKey, request.UserId, ReportReason.WrongNumber), cancellationToken);
         return result.IsSuccess ? Result<bool>.Success(approve) : Result<bool>.Failure(result.Error!);
     }

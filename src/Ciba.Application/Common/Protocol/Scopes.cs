@@ -14,7 +14,7 @@ public static class Scopes
     public static IReadOnlyList<string> Supported { get; } = [OpenId, Profile, Email, Phone, OfflineAccess];
 
     public static IReadOnlyList<string> Claims { get; } =
-        ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "name", "preferred_username", "email", "email_verified", "phone_number"];
+        ["sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "amr", "name", "preferred_username", "email", "email_verified", "phone_number"];
 
     public static bool IsSupported(string scope) => Supported.Contains(scope, StringComparer.Ordinal);
 

@@ -19,4 +19,7 @@ public static class ErrorCodes
 
     /// <summary>The signed-in person's account is locked (or gone) and may not approve.</summary>
     public const string AccountLocked = "account_locked";
+
+    /// <summary>The session is weaker than the application's minimum acr (product.md §16): sign in more strongly first.</summary>
+    public const string StrongerSignInNeeded = "stronger_sign_in_needed";
 }

@@ -23,6 +23,9 @@ public sealed record ApplicationDetails(
 
     /// <summary>product.md §14 number matching (off by default).</summary>
     public bool NumberMatching { get; init; }
+
+    /// <summary>product.md §16: the weakest sign-in that may approve (null: a password is enough).</summary>
+    public string? MinimumAcr { get; init; }
 }
 
 /// <summary>A client secret in clear, returned once when it is created or replaced.</summary>

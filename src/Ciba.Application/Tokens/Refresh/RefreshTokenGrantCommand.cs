@@ -124,6 +124,8 @@ internal sealed class RefreshTokenGrantHandler(
             new TokenGrant(organization.Id, options.Value.Issuer(handle), audiences[0], client.ClientId, token.UserId, grantedScope, token.AuthenticatedAt, now)
             {
                 Audiences = audiences,
+                Acr = token.Acr,
+                Amr = token.Amr?.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             },
             cancellationToken);
         return new TokenResponse(tokens.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, grantedScope) { RefreshToken = raw };

@@ -51,7 +51,7 @@ public sealed class RefreshTokens(IApplicationDbContext db)
 
         var raw = RandomTokens.Create();
         var settings = application.RefreshTokens;
-        db.RefreshTokens.Add(RefreshToken.Issue(
+        var token = RefreshToken.Issue(
             authRequest.OrganizationId,
             application.Id,
             authRequest.UserId,
@@ -61,7 +61,11 @@ public sealed class RefreshTokens(IApplicationDbContext db)
             authenticatedAt,
             TimeSpan.FromSeconds(settings.AbsoluteLifetimeSeconds),
             TimeSpan.FromSeconds(settings.IdleLifetimeSeconds),
-            now));
+            now);
+
+        // product.md §16: refreshed ID tokens say how the person authenticated for the grant.
+        token.KeepAuthentication(authRequest.Acr, authRequest.Amr);
+        db.RefreshTokens.Add(token);
         return raw;
     }
 

@@ -62,7 +62,7 @@ public sealed class BackchannelAuthenticationController(IMediator mediator, ILog
                     form["binding_message"],
                     form["requested_expiry"],
                     form["notification_channel"],
-                    form["client_notification_token"]) { Resource = form["resource"], UserCode = form["user_code"] },
+                    form["client_notification_token"]) { Resource = form["resource"], UserCode = form["user_code"], AcrValues = form["acr_values"] },
                 form["request"],
                 form["request"] is not null && form.Names.Any(name => !SignedRequestFormParameters.Contains(name))),
             cancellationToken);

@@ -78,6 +78,9 @@ public sealed class DiscoveryController(IOptions<CibaOptions> options, ITokenIss
             RevocationEndpointAuthMethodsSupported = AuthMethods,
             IntrospectionEndpoint = settings.IntrospectionEndpoint(handle),
             IntrospectionEndpointAuthMethodsSupported = AuthMethods,
+
+            // product.md §16
+            AcrValuesSupported = Domain.Authentication.AcrLevels.Supported,
         };
         return new ProtocolJsonResult<DiscoveryDocument>(document, ProtocolJsonContext.Default.DiscoveryDocument, noStore: false);
     }

@@ -31,6 +31,7 @@ internal sealed class GetApplicationHandler(IApplicationDbContext db) : IRequest
         {
             IdTokenSigningAlgorithm = application.IdTokenSigningAlgorithm,
             NumberMatching = application.NumberMatching,
+            MinimumAcr = application.MinimumAcr,
         };
     }
 }
