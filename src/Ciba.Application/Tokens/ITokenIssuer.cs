@@ -33,6 +33,21 @@ public sealed record TokenGrant(
 
     /// <summary>The refresh token pushed with these tokens, for the ID token's <c>rt_hash</c> (CIBA Core §10.3.1).</summary>
     public string? RefreshToken { get; init; }
+
+    /// <summary>The refresh-token family of the grant, carried by the access token so that revoking the family revokes it too.</summary>
+    public Guid? GrantId { get; init; }
+}
+
+/// <summary>How an access token names the refresh-token family it was issued with (RFC 7009 §2.1, ADR 0025).</summary>
+public static class AccessTokenGrants
+{
+    /// <summary>A private claim (RFC 7519 §4.3): the family id, 32 hex digits.</summary>
+    public const string ClaimName = "grant_id";
+
+    public const int LifetimeSeconds = 3600;
+
+    /// <summary>How long after a family is revoked an access token it issued may still be unexpired.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(LifetimeSeconds);
 }
 
 public sealed record IssuedTokens(string AccessToken, string IdToken, int ExpiresInSeconds);

@@ -80,7 +80,7 @@ internal sealed class RefreshTokenGrantHandler(
         {
             case RefreshTokenState.Rotated:
                 // RFC 9700 §4.14.2: a rotated token used again means it leaked; the whole family goes.
-                await refreshTokens.RevokeFamilyAsync(token.FamilyId, now, cancellationToken);
+                await refreshTokens.RevokeFamilyAsync(token, now, cancellationToken);
                 return InvalidGrant;
             case RefreshTokenState.Revoked or RefreshTokenState.Expired:
                 return InvalidGrant;
@@ -108,7 +108,7 @@ internal sealed class RefreshTokenGrantHandler(
         catch (DbUpdateConcurrencyException)
         {
             // The same token was used twice at once: only one use may rotate it; the other is reuse.
-            await refreshTokens.RevokeFamilyAsync(token.FamilyId, now, cancellationToken);
+            await refreshTokens.RevokeFamilyAsync(token, now, cancellationToken);
             return InvalidGrant;
         }
 
@@ -124,6 +124,7 @@ internal sealed class RefreshTokenGrantHandler(
             new TokenGrant(organization.Id, options.Value.Issuer(handle), audiences[0], client.ClientId, token.UserId, grantedScope, token.AuthenticatedAt, now)
             {
                 Audiences = audiences,
+                GrantId = token.FamilyId,
             },
             cancellationToken);
         return new TokenResponse(tokens.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, grantedScope) { RefreshToken = raw };

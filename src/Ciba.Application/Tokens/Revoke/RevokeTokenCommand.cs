@@ -42,7 +42,7 @@ internal sealed class RevokeTokenHandler(
             var refresh = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
             if (refresh is not null && refresh.OrganizationId == organization.Id && refresh.ApplicationId == request.Client.Id)
             {
-                await refreshTokens.RevokeFamilyAsync(refresh.FamilyId, now, cancellationToken);
+                await refreshTokens.RevokeFamilyAsync(refresh, now, cancellationToken);
             }
 
             return Result.Success;
