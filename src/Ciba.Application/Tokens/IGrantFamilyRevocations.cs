@@ -1,18 +1,20 @@
+using Ciba.Application.Audit;
 using Ciba.Application.Common.Interfaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ciba.Application.Tokens;
 
 /// <summary>
-/// Records revoked refresh-token families (ADR 0025), so that the access tokens issued with them
-/// stop working too (RFC 7009 §2.1). Recording the same family twice changes nothing.
+/// Revokes refresh-token families (ADR 0025): their refresh tokens stop working and the family is
+/// recorded, so that the access tokens issued with it stop working too (RFC 7009 §2.1). The audit
+/// event, when given, commits in the same transaction. Revoking a family twice changes nothing.
 /// </summary>
 public interface IGrantFamilyRevocations
 {
-    Task RevokeFamilyAsync(Guid organizationId, Guid applicationId, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task RevokeFamilyAsync(Guid organizationId, Guid applicationId, Guid familyId, DateTimeOffset now, AuditRecord? audit, CancellationToken cancellationToken);
 
     /// <summary>Every family an application holds for a person (signing the application out).</summary>
-    Task RevokeFamiliesOfUserAsync(Guid organizationId, Guid userId, Guid applicationId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task RevokeFamiliesOfUserAsync(Guid organizationId, Guid userId, Guid applicationId, DateTimeOffset now, AuditRecord? audit, CancellationToken cancellationToken);
 }
 
 /// <summary>Whether an access token was revoked, by its <c>jti</c> or with its grant's family: one round trip.</summary>

@@ -1,3 +1,4 @@
+using Ciba.Application.Audit;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Security;
@@ -76,29 +77,20 @@ public sealed class RefreshTokens(IApplicationDbContext db, IGrantFamilyRevocati
 
     /// <summary>
     /// Revokes every token of a family that is not revoked yet (reuse detection, revocation), and the
-    /// access tokens issued with it (RFC 7009 §2.1).
+    /// access tokens issued with it (RFC 7009 §2.1); the audit event, if any, in the same transaction.
     /// </summary>
-    public async Task<int> RevokeFamilyAsync(RefreshToken member, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task RevokeFamilyAsync(RefreshToken member, DateTimeOffset now, AuditRecord? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
-        await revocations.RevokeFamilyAsync(member.OrganizationId, member.ApplicationId, member.FamilyId, now, cancellationToken);
-        var familyId = member.FamilyId;
-        return await db.RefreshTokens
-            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        return revocations.RevokeFamilyAsync(member.OrganizationId, member.ApplicationId, member.FamilyId, now, audit, cancellationToken);
     }
 
     /// <summary>
     /// Signs an application out for a person: every refresh token it holds for them stops working,
     /// and so do the access tokens issued with them.
     /// </summary>
-    public async Task<int> RevokeForUserAsync(Guid organizationId, Guid userId, Guid applicationId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await revocations.RevokeFamiliesOfUserAsync(organizationId, userId, applicationId, now, cancellationToken);
-        return await db.RefreshTokens
-            .Where(t => t.OrganizationId == organizationId && t.UserId == userId && t.ApplicationId == applicationId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, now), cancellationToken);
-    }
+    public Task RevokeForUserAsync(Guid organizationId, Guid userId, Guid applicationId, DateTimeOffset now, AuditRecord? audit, CancellationToken cancellationToken) =>
+        revocations.RevokeFamiliesOfUserAsync(organizationId, userId, applicationId, now, audit, cancellationToken);
 
     /// <summary>
     /// The applications that hold a usable refresh token for a person: not revoked, not rotated,
