@@ -57,6 +57,7 @@ public static class DependencyInjection
         services.AddSingleton<IDatabaseFailures, TransientDatabaseFailures>();
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());
         services.AddScoped<IBackchannelGrantStore, BackchannelGrantStore>();
+        services.AddScoped<Application.Tokens.IGrantFamilyRevocations, Tokens.GrantFamilyRevocationStore>();
         services.AddScoped<IBackchannelInitiationStore, BackchannelInitiationStore>();
         services.AddScoped<IOrganizationContext, OrganizationContext>();
         services.AddScoped<IUserDirectory, UserDirectory>();

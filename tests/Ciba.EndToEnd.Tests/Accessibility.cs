@@ -64,30 +64,63 @@ public static class Accessibility
         return report.ToString();
     }
 
-    /// <summary>The audits started by page loads; a page that navigated away mid-audit was seen by the next one.</summary>
+    /// <summary>
+    /// The audits started by page loads. A load's audit is abandoned, without failing the test and
+    /// without keeping the page from being audited again, when a newer load replaced the page before it
+    /// began, when the page navigated away under it, or when it did not finish within
+    /// <see cref="LoadAuditTimeout"/> (a page busy or going away): the page's next state is audited by
+    /// its own load, and its final state by <see cref="BrowserTest"/>, whose audit has the full
+    /// <see cref="AuditTimeout"/> and fails on a page that never answers.
+    /// </summary>
     public sealed class LoadAudits
     {
         private readonly ConcurrentQueue<Task<string?>> _audits = new();
         private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+        private readonly TimeSpan _loadAuditTimeout;
+        private readonly TimeSpan _waitTimeout;
 
         private readonly IPage _page;
+        private int _loads;
+        private int _navigations;
+        private Task _abandoned = Task.CompletedTask;
 
         internal LoadAudits(IPage page)
+            : this(page, LoadAuditTimeout, AuditTimeout)
+        {
+        }
+
+        /// <param name="loadAuditTimeout">How long a load's audit may run before it is abandoned.</param>
+        /// <param name="waitTimeout">How long an audit of the current state waits for its turn; longer than <paramref name="loadAuditTimeout"/>.</param>
+        internal LoadAudits(IPage page, TimeSpan loadAuditTimeout, TimeSpan waitTimeout)
         {
             _page = page;
-            page.Load += (_, loaded) => _audits.Enqueue(AuditLoadedAsync(loaded));
+            _loadAuditTimeout = loadAuditTimeout;
+            _waitTimeout = waitTimeout;
+            page.FrameNavigated += (_, frame) =>
+            {
+                if (frame == page.MainFrame)
+                {
+                    Interlocked.Increment(ref _navigations);
+                }
+            };
+            page.Load += (_, loaded) => _audits.Enqueue(AuditLoadedAsync(loaded, Interlocked.Increment(ref _loads)));
         }
+
+        /// <summary>A load's audit that runs longer is abandoned: it holds up the test's own audits at most this long.</summary>
+        internal static TimeSpan LoadAuditTimeout { get; } = TimeSpan.FromSeconds(20);
 
         /// <summary>axe-core runs one audit per page at a time: this one waits for a load's audit still running.</summary>
         internal async Task<string?> AuditNowAsync(string state)
         {
-            if (!await _oneAtATime.WaitAsync(AuditTimeout))
+            if (!await _oneAtATime.WaitAsync(_waitTimeout))
             {
                 throw new TimeoutException("An axe-core audit of the page did not finish.");
             }
 
             try
             {
+                // An abandoned audit may still run in the page; axe-core refuses a second run at once.
+                await Task.WhenAny(_abandoned, Task.Delay(_waitTimeout));
                 return await AuditAsync(_page, state);
             }
             finally
@@ -114,14 +147,30 @@ public static class Accessibility
             }
         }
 
-        private async Task<string?> AuditLoadedAsync(IPage page)
+        private async Task<string?> AuditLoadedAsync(IPage page, int load)
         {
             await _oneAtATime.WaitAsync();
+            var navigations = Volatile.Read(ref _navigations);
             try
             {
-                return await AuditAsync(page, "as it loaded");
+                if (load != Volatile.Read(ref _loads))
+                {
+                    // A newer load replaced this page before its audit began: that load's audit sees the page.
+                    return null;
+                }
+
+                var audit = AuditAsync(page, "as it loaded");
+                if (await Task.WhenAny(audit, Task.Delay(_loadAuditTimeout)) != audit)
+                {
+                    // Hung (a busy page, a frame going away): abandoned, and awaited before the next audit.
+                    _abandoned = audit.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                    return null;
+                }
+
+                return await audit;
             }
-            catch (PlaywrightException e) when (MovedOn(page, e))
+            catch (Exception e) when (e is PlaywrightException or TimeoutException
+                && (navigations != Volatile.Read(ref _navigations) || (e is PlaywrightException p && MovedOn(page, p))))
             {
                 // The test moved on (a navigation destroyed the page's context): the next state is audited when it loads.
                 return null;

@@ -133,7 +133,8 @@ public sealed class BackchannelCallbacks(
         // (product.md §10, §13). The refresh token is saved with the decision and the callback.
         var audiences = ApiScopeCatalog.AudiencesFor(
             Scopes.Parse(request.Scope), request.Audience?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], options.Value.UserInfoEndpoint(handle));
-        var refreshToken = refreshTokens.AddForCibaGrant(application, request, authenticatedAt, now);
+        var grantId = RefreshTokens.NewGrantId(application, request.Scope);
+        var refreshToken = refreshTokens.AddForCibaGrant(application, request, authenticatedAt, now, grantId);
         var grant = new TokenGrant(
             request.OrganizationId,
             options.Value.Issuer(handle),
@@ -150,6 +151,7 @@ public sealed class BackchannelCallbacks(
             RefreshToken = refreshToken,
             Acr = request.Acr,
             Amr = request.AmrList,
+            GrantId = grantId,
         };
         var tokens = await issuer.IssueAsync(grant, cancellationToken);
 

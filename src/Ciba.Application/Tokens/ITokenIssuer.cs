@@ -39,6 +39,21 @@ public sealed record TokenGrant(
 
     /// <summary>The ID token's <c>amr</c>: the methods the approving session used; none is read as <c>pwd</c>.</summary>
     public IReadOnlyList<string>? Amr { get; init; }
+
+    /// <summary>The refresh-token family of the grant, carried by the access token so that revoking the family revokes it too.</summary>
+    public Guid? GrantId { get; init; }
+}
+
+/// <summary>How an access token names the refresh-token family it was issued with (RFC 7009 §2.1, ADR 0025).</summary>
+public static class AccessTokenGrants
+{
+    /// <summary>A private claim (RFC 7519 §4.3): the family id, 32 hex digits.</summary>
+    public const string ClaimName = "grant_id";
+
+    public const int LifetimeSeconds = 3600;
+
+    /// <summary>How long after a family is revoked an access token it issued may still be unexpired.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(LifetimeSeconds);
 }
 
 public sealed record IssuedTokens(string AccessToken, string IdToken, int ExpiresInSeconds);

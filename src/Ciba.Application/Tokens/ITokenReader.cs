@@ -25,11 +25,12 @@ public interface ITokenReader
 }
 
 /// <param name="Jti">The token's id, checked against revoked access tokens.</param>
-public sealed record AccessTokenClaims(Guid UserId, string ClientId, string Scope, string? Jti = null);
+/// <param name="GrantId">The refresh-token family it was issued with, checked against revoked families.</param>
+public sealed record AccessTokenClaims(Guid UserId, string ClientId, string Scope, string? Jti = null, Guid? GrantId = null);
 
 /// <summary>An access token this organization issued, as introspection reports it.</summary>
 public sealed record IssuedAccessToken(
-    Guid UserId, string ClientId, string Scope, string Jti, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Audiences);
+    Guid UserId, string ClientId, string Scope, string Jti, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Audiences, Guid? GrantId = null);
 
 public enum IdTokenHintStatus
 {

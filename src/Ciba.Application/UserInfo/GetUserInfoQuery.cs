@@ -45,7 +45,8 @@ internal sealed class GetUserInfoHandler(ITokenReader tokens, IUserDirectory use
 
         // RFC 7009: a revoked access token stops working here too.
         var organizationId = request.Organization.Id;
-        if (claims.Jti is { } jti && await db.RevokedAccessTokens.AsNoTracking().AnyAsync(r => r.OrganizationId == organizationId && r.Jti == jti, cancellationToken))
+        // RFC 7009 §2.1: so does one issued with a revoked refresh token's grant (ADR 0025).
+        if (await AccessTokenRevocation.IsRevokedAsync(db, organizationId, claims.Jti, claims.GrantId, cancellationToken))
         {
             return InvalidToken;
         }

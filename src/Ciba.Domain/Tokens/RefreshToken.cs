@@ -73,11 +73,12 @@ public sealed class RefreshToken
         DateTimeOffset authenticatedAt,
         TimeSpan absoluteLifetime,
         TimeSpan idleLifetime,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        Guid? familyId = null)
     {
         ArgumentNullException.ThrowIfNull(tokenHash);
         ArgumentException.ThrowIfNullOrWhiteSpace(scope);
-        var id = Guid.NewGuid();
+        var id = familyId ?? Guid.NewGuid();
         var expiresAt = now + absoluteLifetime;
         return new RefreshToken
         {

@@ -37,6 +37,8 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<RevokedAccessToken> RevokedAccessTokens => Set<RevokedAccessToken>();
+
+    public DbSet<RevokedGrantFamily> RevokedGrantFamilies => Set<RevokedGrantFamily>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();

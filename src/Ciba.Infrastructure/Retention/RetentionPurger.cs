@@ -1,3 +1,4 @@
+using Ciba.Application.Accounts.SignIn;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -6,7 +7,11 @@ namespace Ciba.Infrastructure.Retention;
 
 /// <summary>What one purge deleted; <see cref="Ran"/> is false when another node held the lock.</summary>
 /// <param name="Tokens">Expired or revoked refresh tokens and expired revoked-access-token ids (product.md §13).</param>
-public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages, long AuditEvents = 0, long Tokens = 0);
+public sealed record RetentionPurgeResult(bool Ran, long Requests, long Messages, long InboxMessages, long AuditEvents = 0, long Tokens = 0)
+{
+    /// <summary>Sign-in throttle rows with no attempt for <see cref="SignInBackoff.ForgetAfter"/> (ADR 0012).</summary>
+    public long SignInThrottles { get; init; }
+}
 
 /// <summary>
 /// product.md §14 retention (docs/decisions/0018-retention.md): deletes, per organization and after
@@ -69,6 +74,21 @@ public sealed partial class RetentionPurger(
             LIMIT $3 FOR UPDATE SKIP LOCKED)
         """;
 
+    private const string DeleteRevokedGrantFamilies = """
+        DELETE FROM "RevokedGrantFamilies" WHERE ("OrganizationId", "FamilyId") IN (
+            SELECT "OrganizationId", "FamilyId" FROM "RevokedGrantFamilies"
+            WHERE "OrganizationId" = $1 AND "ExpiresAt" < $2
+            LIMIT $3 FOR UPDATE SKIP LOCKED)
+        """;
+
+    // ADR 0012: a count with no attempt for 12 hours starts again, so the row is of no use after that.
+    private const string DeleteSignInThrottles = """
+        DELETE FROM "SignInThrottles" WHERE ("OrganizationId", "LoginKey", "AddressKey") IN (
+            SELECT "OrganizationId", "LoginKey", "AddressKey" FROM "SignInThrottles"
+            WHERE "OrganizationId" = $1 AND "LastAttemptAt" < $2
+            LIMIT $3 FOR UPDATE SKIP LOCKED)
+        """;
+
     private const string Periods = """SELECT "Id", "RequestRetentionDays", "MessageRetentionDays", "AuditRetentionDays" FROM "Organizations" ORDER BY "Id" """;
 
     public async Task<RetentionPurgeResult> PurgeAsync(CancellationToken cancellationToken)
@@ -82,7 +102,7 @@ public sealed partial class RetentionPurger(
         try
         {
             var now = time.GetUtcNow();
-            long requests = 0, messages = 0, inbox = 0, audit = 0, tokens = 0;
+            long requests = 0, messages = 0, inbox = 0, audit = 0, tokens = 0, throttles = 0;
             foreach (var (organizationId, requestDays, messageDays, auditDays) in await PeriodsAsync(connection, cancellationToken))
             {
                 audit += await DeleteInBatchesAsync(connection, DeleteAuditEvents, organizationId, now.AddDays(-auditDays), cancellationToken);
@@ -92,15 +112,17 @@ public sealed partial class RetentionPurger(
                 requests += await DeleteInBatchesAsync(connection, DeleteRequests, organizationId, now.AddDays(-requestDays), cancellationToken);
                 tokens += await DeleteInBatchesAsync(connection, DeleteRefreshTokens, organizationId, now, cancellationToken);
                 tokens += await DeleteInBatchesAsync(connection, DeleteRevokedAccessTokens, organizationId, now, cancellationToken);
+                tokens += await DeleteInBatchesAsync(connection, DeleteRevokedGrantFamilies, organizationId, now, cancellationToken);
+                throttles += await DeleteInBatchesAsync(connection, DeleteSignInThrottles, organizationId, now - SignInBackoff.ForgetAfter, cancellationToken);
             }
 
             await Clients.UsedJwtIdStore.PurgeExpiredAsync(connection, now, cancellationToken);
-            if (requests + messages + inbox + audit + tokens > 0)
+            if (requests + messages + inbox + audit + tokens + throttles > 0)
             {
-                LogPurged(requests, messages, inbox, audit, tokens);
+                LogPurged(requests, messages, inbox, audit, tokens, throttles);
             }
 
-            return new RetentionPurgeResult(true, requests, messages, inbox, audit, tokens);
+            return new RetentionPurgeResult(true, requests, messages, inbox, audit, tokens) { SignInThrottles = throttles };
         }
         finally
         {
@@ -149,6 +171,6 @@ public sealed partial class RetentionPurger(
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Retention purge deleted {Requests} auth requests, {Messages} outbox messages, {Inbox} development-inbox messages, {AuditEvents} audit events and {Tokens} refresh tokens or revoked token ids.")]
-    private partial void LogPurged(long requests, long messages, long inbox, long auditEvents, long tokens);
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Retention purge deleted {Requests} auth requests, {Messages} outbox messages, {Inbox} development-inbox messages, {AuditEvents} audit events, {Tokens} refresh tokens or revoked token ids and {SignInThrottles} sign-in throttles.")]
+    private partial void LogPurged(long requests, long messages, long inbox, long auditEvents, long tokens, long signInThrottles);
 }

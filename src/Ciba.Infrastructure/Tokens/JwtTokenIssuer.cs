@@ -13,7 +13,7 @@ namespace Ciba.Infrastructure.Tokens;
 /// </summary>
 public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITokenIssuer
 {
-    public const int AccessTokenLifetimeSeconds = 3600;
+    public const int AccessTokenLifetimeSeconds = AccessTokenGrants.LifetimeSeconds;
     public const int IdTokenLifetimeSeconds = 3600;
     public const string AccessTokenType = "at+jwt";
 
@@ -41,6 +41,11 @@ public sealed class JwtTokenIssuer(SigningKeyRing ring, TimeProvider time) : ITo
             ["scope"] = grant.Scope,
             [JwtRegisteredClaimNames.AuthTime] = authTime,
         };
+        if (grant.GrantId is { } grantId)
+        {
+            accessClaims[AccessTokenGrants.ClaimName] = grantId.ToString("N");
+        }
+
         var audiences = grant.Audiences is { Count: > 0 } list ? list : [grant.Audience];
         if (audiences.Count > 1)
         {

@@ -31,7 +31,7 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
         return Guid.TryParse(jwt.Subject, out var userId)
             && jwt.TryGetPayloadValue<string>("client_id", out var clientId)
             && jwt.TryGetPayloadValue<string>("scope", out var scope)
-            ? new AccessTokenClaims(userId, clientId, scope, jwt.Id)
+            ? new AccessTokenClaims(userId, clientId, scope, jwt.Id, GrantId(jwt))
             : null;
     }
 
@@ -51,9 +51,13 @@ public sealed class JwtTokenReader(SigningKeyRing ring, TimeProvider time) : ITo
             && jwt.TryGetPayloadValue<string>("scope", out var scope)
             ? new IssuedAccessToken(
                 userId, clientId, scope, jwt.Id,
-                new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Audiences.ToList())
+                new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Audiences.ToList(), GrantId(jwt))
             : null;
     }
+
+    /// <summary>The refresh-token family the access token was issued with (ADR 0025), when it has one.</summary>
+    private static Guid? GrantId(JsonWebToken jwt) =>
+        jwt.TryGetPayloadValue<string>(AccessTokenGrants.ClaimName, out var value) && Guid.TryParseExact(value, "N", out var grantId) ? grantId : null;
 
     public async ValueTask<IdTokenHint> ReadIdTokenHintAsync(
         Guid organizationId, string token, string expectedIssuer, string clientId, CancellationToken cancellationToken)

@@ -93,6 +93,21 @@ public sealed class RetentionPurgerTests(ApplicationFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Purge_DeletesSignInThrottlesIdleForTwelveHours_AndKeepsTheRest()
+    {
+        var acme = await OrganizationAsync("acme", periods: null);
+        await ThrottleAsync(acme, "stale", lastAttempt: TimeSpan.FromHours(12) + TimeSpan.FromSeconds(1));
+        await ThrottleAsync(acme, "boundary", lastAttempt: TimeSpan.FromHours(12));
+        await ThrottleAsync(acme, "recent", lastAttempt: TimeSpan.FromMinutes(5));
+
+        var result = await Purger(batchSize: 1).PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(1, result.SignInThrottles);
+        var remaining = await fixture.InScopeAsync(sp => sp.GetRequiredService<CibaDbContext>().SignInThrottles.Select(t => t.AddressKey).ToListAsync());
+        Assert.Equal(["boundary", "recent"], remaining.Order());
+    }
+
+    [Fact]
     public void SetRetention_OutOfRange_IsRefused()
     {
         var organization = Organization.Create("acme", "Acme", _now);
@@ -175,6 +190,16 @@ public sealed class RetentionPurgerTests(ApplicationFixture fixture) : IClassFix
         await ExecuteAsync("""UPDATE "DevelopmentInboxMessages" SET "ReceivedAt" = $2 WHERE "Id" = $1""", message.Id, _now - received);
         (due ? _due : _kept).Add(message.Id);
     }
+
+    private Task<int> ThrottleAsync(Tenant tenant, string address, TimeSpan lastAttempt) => AddAsync(db => db.SignInThrottles.Add(new SignInThrottleEntry
+    {
+        OrganizationId = tenant.Id,
+        LoginKey = SecretHashing.HashToken("alice"),
+        AddressKey = address,
+        Failures = 7,
+        LastAttemptAt = _now - lastAttempt,
+        NextAttemptAt = _now - lastAttempt + TimeSpan.FromMinutes(15),
+    }));
 
     private Task<int> AddAsync(Action<CibaDbContext> add) => fixture.InScopeAsync(async sp =>
     {

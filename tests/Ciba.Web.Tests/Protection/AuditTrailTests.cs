@@ -119,6 +119,80 @@ public sealed class AuditTrailTests(CibaWebFactory factory) : IClassFixture<Ciba
     }
 
     [Fact]
+    public async Task Refresh_IsAudited_WithoutTokens()
+    {
+        using var lifecycle = new Tokens.TokenLifecycleClient(factory);
+        var tokens = await lifecycle.GrantAsync();
+        var refreshed = await lifecycle.RefreshOkAsync(tokens.RefreshToken!, scope: "openid");
+        var aliceId = await lifecycle.Protocol.UserIdAsync("alice");
+
+        var row = (await ProtectionTestData.AuditAsync(factory.Services, AuditActions.TokensRefreshed)).Last(e => e.UserId == aliceId);
+
+        Assert.Equal((AuditActorKind.Client, "demo-tv", AuditOutcome.Succeeded), (row.ActorKind, row.Actor, row.Outcome));
+        Assert.NotNull(row.ApplicationId);
+        AssertNoSecret(row, tokens.RefreshToken!, refreshed.RefreshToken!, refreshed.AccessToken, refreshed.IdToken);
+    }
+
+    [Fact]
+    public async Task RefreshReuse_IsAuditedAsRefused_WithoutTokens()
+    {
+        using var lifecycle = new Tokens.TokenLifecycleClient(factory);
+        var tokens = await lifecycle.GrantAsync();
+        await lifecycle.RefreshOkAsync(tokens.RefreshToken!);
+        using (await lifecycle.RefreshAsync(tokens.RefreshToken!))
+        {
+        }
+
+        var row = (await ProtectionTestData.AuditAsync(factory.Services, AuditActions.TokensRefreshed)).Last();
+
+        Assert.Equal(AuditOutcome.Refused, row.Outcome);
+        Assert.Contains("revoked", row.Detail, StringComparison.Ordinal);
+        AssertNoSecret(row, tokens.RefreshToken!);
+    }
+
+    [Fact]
+    public async Task Revocation_OfEachTokenType_IsAudited_WithoutTheToken()
+    {
+        using var lifecycle = new Tokens.TokenLifecycleClient(factory);
+        var tokens = await lifecycle.GrantAsync();
+        var before = (await ProtectionTestData.AuditAsync(factory.Services, AuditActions.TokenRevoked)).Count;
+
+        using (await lifecycle.RevokeAsync(tokens.AccessToken))
+        using (await lifecycle.RevokeAsync(tokens.RefreshToken!))
+        using (await lifecycle.RevokeAsync("never-issued"))
+        {
+        }
+
+        var rows = (await ProtectionTestData.AuditAsync(factory.Services, AuditActions.TokenRevoked)).Skip(before).ToList();
+        Assert.Equal(["access_token", "refresh_token"], rows.Select(r => r.Subject));
+        Assert.All(rows, row =>
+        {
+            Assert.Equal((AuditActorKind.Client, "demo-tv", AuditOutcome.Succeeded), (row.ActorKind, row.Actor, row.Outcome));
+            AssertNoSecret(row, tokens.AccessToken, tokens.RefreshToken!, tokens.IdToken);
+        });
+    }
+
+    [Fact]
+    public async Task SignOutOfAnApplication_IsAuditedAsARevocation_ByThePersonOrTheAdministrator()
+    {
+        using var lifecycle = new Tokens.TokenLifecycleClient(factory);
+        var tokens = await lifecycle.GrantAsync();
+        var aliceId = await lifecycle.Protocol.UserIdAsync("alice");
+        var tvId = await factory.ReadAsync(db => db.Applications.Where(a => a.ClientId == "demo-tv").Select(a => a.Id).SingleAsync());
+        using var alice = await ConsoleSession.SignInAsync(factory, "alice", "Alice-Passw0rd!");
+        using var admin = await ConsoleSession.AdminAsync(factory);
+
+        using (await alice.PostFormAsync($"/t/demo/account/applications/{tvId}/sign-out", [], "/t/demo/account/applications"))
+        using (await admin.PostFormAsync($"/t/demo/console/users/{aliceId}/applications/{tvId}/sign-out", [], $"/t/demo/console/users/{aliceId}"))
+        {
+        }
+
+        var rows = (await ProtectionTestData.AuditAsync(factory.Services, AuditActions.TokenRevoked)).Where(e => e.UserId == aliceId && e.ApplicationId == tvId).TakeLast(2).ToList();
+        Assert.Equal([(AuditActorKind.User, "alice"), (AuditActorKind.Administrator, "admin")], rows.Select(r => (r.ActorKind, r.Actor!)));
+        Assert.All(rows, row => AssertNoSecret(row, tokens.RefreshToken!, tokens.AccessToken));
+    }
+
+    [Fact]
     public async Task ConsoleChange_IsAudited_WithTheFieldsChanged_AndSecretsRedacted()
     {
         using var admin = await ConsoleSession.AdminAsync(factory);

@@ -87,6 +87,7 @@ internal sealed class RedeemBackchannelGrantHandler(
             var now = time.GetUtcNow();
             var outcome = authRequest.Poll(now);
             IssuedTokens? tokens = null;
+            var grantId = outcome == PollOutcome.Redeemed ? RefreshTokens.NewGrantId(application!, authRequest.Scope) : null;
             switch (outcome)
             {
                 case PollOutcome.AlreadyRedeemed:
@@ -96,7 +97,7 @@ internal sealed class RedeemBackchannelGrantHandler(
                 case PollOutcome.Denied:
                     return new Error(OAuthErrorCodes.AccessDenied, "The user denied the request.");
                 case PollOutcome.Redeemed:
-                    tokens = await IssueAsync(request.Organization, client, authRequest, now, cancellationToken);
+                    tokens = await IssueAsync(request.Organization, client, authRequest, now, grantId, cancellationToken);
                     break;
             }
 
@@ -121,14 +122,15 @@ internal sealed class RedeemBackchannelGrantHandler(
                 _ => new TokenResponse(tokens!.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, authRequest.Scope)
                 {
                     // product.md §13
-                    RefreshToken = await refreshTokens.IssueForCibaGrantAsync(application!, authRequest, AuthenticatedAt(authRequest, now), now, cancellationToken),
+                    RefreshToken = await refreshTokens.IssueForCibaGrantAsync(application!, authRequest, AuthenticatedAt(authRequest, now), now, cancellationToken, grantId),
                 },
             };
         }
     }
 
     private ValueTask<IssuedTokens> IssueAsync(
-        OrganizationSummary organization, AuthenticatedClient client, BackchannelAuthenticationRequest authRequest, DateTimeOffset now, CancellationToken cancellationToken)
+        OrganizationSummary organization, AuthenticatedClient client, BackchannelAuthenticationRequest authRequest, DateTimeOffset now, Guid? grantId,
+        CancellationToken cancellationToken)
     {
         var handle = organization.Handle;
         var audiences = ApiScopeCatalog.AudiencesFor(
@@ -147,6 +149,7 @@ internal sealed class RedeemBackchannelGrantHandler(
             Audiences = audiences,
             Acr = authRequest.Acr,
             Amr = authRequest.AmrList,
+            GrantId = grantId,
         };
         return issuer.IssueAsync(grant, cancellationToken);
     }

@@ -31,6 +31,8 @@ public interface IApplicationDbContext
     DbSet<RefreshToken> RefreshTokens { get; }
 
     DbSet<RevokedAccessToken> RevokedAccessTokens { get; }
+
+    DbSet<RevokedGrantFamily> RevokedGrantFamilies { get; }
     DbSet<DeliveryAttempt> DeliveryAttempts { get; }
 
     DbSet<AuditEvent> AuditEvents { get; }

@@ -67,8 +67,8 @@ internal sealed class IntrospectTokenHandler(
                 return IntrospectionResponse.Inactive;
             }
 
-            var jti = access.Jti;
-            if (await db.RevokedAccessTokens.AsNoTracking().AnyAsync(r => r.OrganizationId == organization.Id && r.Jti == jti, cancellationToken))
+            // RFC 7009 §2.1: revoked by its jti, or with its grant's refresh-token family (ADR 0025).
+            if (await AccessTokenRevocation.IsRevokedAsync(db, organization.Id, access.Jti, access.GrantId, cancellationToken))
             {
                 return IntrospectionResponse.Inactive;
             }

@@ -1,4 +1,5 @@
 using Ciba.Application.Apis;
+using Ciba.Application.Audit;
 using Ciba.Application.Backchannel.Redeem;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
@@ -6,6 +7,7 @@ using Ciba.Application.Common.Options;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Tokens;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +33,7 @@ internal sealed class RefreshTokenGrantHandler(
     ApiScopeCatalog apiScopes,
     IUserDirectory users,
     ITokenIssuer issuer,
+    IAuditTrail audit,
     IOptions<CibaOptions> options,
     TimeProvider time)
     : IRequestHandler<RefreshTokenGrantCommand, Result<TokenResponse>>
@@ -80,7 +83,13 @@ internal sealed class RefreshTokenGrantHandler(
         {
             case RefreshTokenState.Rotated:
                 // RFC 9700 §4.14.2: a rotated token used again means it leaked; the whole family goes.
-                await refreshTokens.RevokeFamilyAsync(token.FamilyId, now, cancellationToken);
+                await refreshTokens.RevokeFamilyAsync(
+                    token,
+                    now,
+                    new AuditRecord(
+                        organization.Id, AuditActions.TokensRefreshed, AuditOutcome.Refused, AuditActorKind.Client, client.ClientId, token.UserId, client.Id,
+                        "refresh_token", "A rotated refresh token was used again: its grant was revoked."),
+                    cancellationToken);
                 return InvalidGrant;
             case RefreshTokenState.Revoked or RefreshTokenState.Expired:
                 return InvalidGrant;
@@ -101,6 +110,9 @@ internal sealed class RefreshTokenGrantHandler(
         var raw = RandomTokens.Create();
         var successor = token.Rotate(SecretHashing.HashToken(raw), TimeSpan.FromSeconds(application.RefreshTokens.IdleLifetimeSeconds), now);
         db.RefreshTokens.Add(successor);
+        audit.Record(new AuditRecord(
+            organization.Id, AuditActions.TokensRefreshed, AuditOutcome.Succeeded, AuditActorKind.Client, client.ClientId, token.UserId, client.Id,
+            "refresh_token", request.Scope is null ? null : "Scope narrowed."));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -108,7 +120,7 @@ internal sealed class RefreshTokenGrantHandler(
         catch (DbUpdateConcurrencyException)
         {
             // The same token was used twice at once: only one use may rotate it; the other is reuse.
-            await refreshTokens.RevokeFamilyAsync(token.FamilyId, now, cancellationToken);
+            await refreshTokens.RevokeFamilyAsync(token, now, audit: null, cancellationToken);
             return InvalidGrant;
         }
 
@@ -126,6 +138,7 @@ internal sealed class RefreshTokenGrantHandler(
                 Audiences = audiences,
                 Acr = token.Acr,
                 Amr = token.Amr?.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                GrantId = token.FamilyId,
             },
             cancellationToken);
         return new TokenResponse(tokens.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, grantedScope) { RefreshToken = raw };

@@ -1,3 +1,4 @@
+using Ciba.Application.Audit;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Security;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Ciba.Application.Tokens.Refresh;
 
 /// <summary>Issues and revokes refresh tokens (product.md §13); only their hashes are stored.</summary>
-public sealed class RefreshTokens(IApplicationDbContext db)
+public sealed class RefreshTokens(IApplicationDbContext db, IGrantFamilyRevocations revocations)
 {
     public const string OfflineAccess = Scopes.OfflineAccess;
 
@@ -23,11 +24,19 @@ public sealed class RefreshTokens(IApplicationDbContext db)
         return application.AllowsRefreshToken && (application.RefreshTokens.AlwaysIssue || Scopes.Contains(grantedScope, OfflineAccess));
     }
 
+    /// <summary>
+    /// The family id of the refresh token a redeemed CIBA grant will come with (null when none is due),
+    /// chosen before the access token is signed so that the access token can carry it (ADR 0025).
+    /// </summary>
+    public static Guid? NewGrantId(ClientApplication application, string grantedScope) =>
+        ComesWith(application, grantedScope) ? Guid.NewGuid() : null;
+
     /// <summary>Stores a new family's first token for a redeemed CIBA grant and returns it raw (null when none is due).</summary>
     public async Task<string?> IssueForCibaGrantAsync(
-        ClientApplication application, BackchannelAuthenticationRequest authRequest, DateTimeOffset authenticatedAt, DateTimeOffset now, CancellationToken cancellationToken)
+        ClientApplication application, BackchannelAuthenticationRequest authRequest, DateTimeOffset authenticatedAt, DateTimeOffset now, CancellationToken cancellationToken,
+        Guid? grantId = null)
     {
-        var raw = AddForCibaGrant(application, authRequest, authenticatedAt, now);
+        var raw = AddForCibaGrant(application, authRequest, authenticatedAt, now, grantId);
         if (raw is not null)
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -41,7 +50,7 @@ public sealed class RefreshTokens(IApplicationDbContext db)
     /// saves it with other changes in one transaction (a push: the decision, the token and the callback).
     /// </summary>
     public string? AddForCibaGrant(
-        ClientApplication application, BackchannelAuthenticationRequest authRequest, DateTimeOffset authenticatedAt, DateTimeOffset now)
+        ClientApplication application, BackchannelAuthenticationRequest authRequest, DateTimeOffset authenticatedAt, DateTimeOffset now, Guid? grantId = null)
     {
         ArgumentNullException.ThrowIfNull(authRequest);
         if (!ComesWith(application, authRequest.Scope))
@@ -61,7 +70,8 @@ public sealed class RefreshTokens(IApplicationDbContext db)
             authenticatedAt,
             TimeSpan.FromSeconds(settings.AbsoluteLifetimeSeconds),
             TimeSpan.FromSeconds(settings.IdleLifetimeSeconds),
-            now);
+            now,
+            grantId);
 
         // product.md §16: refreshed ID tokens say how the person authenticated for the grant.
         token.KeepAuthentication(authRequest.Acr, authRequest.Amr);
@@ -69,17 +79,22 @@ public sealed class RefreshTokens(IApplicationDbContext db)
         return raw;
     }
 
-    /// <summary>Revokes every token of a family that is not revoked yet (reuse detection, revocation).</summary>
-    public Task<int> RevokeFamilyAsync(Guid familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.RefreshTokens
-            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    /// <summary>
+    /// Revokes every token of a family that is not revoked yet (reuse detection, revocation), and the
+    /// access tokens issued with it (RFC 7009 §2.1); the audit event, if any, in the same transaction.
+    /// </summary>
+    public Task RevokeFamilyAsync(RefreshToken member, DateTimeOffset now, AuditRecord? audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return revocations.RevokeFamilyAsync(member.OrganizationId, member.ApplicationId, member.FamilyId, now, audit, cancellationToken);
+    }
 
-    /// <summary>Signs an application out for a person: every refresh token it holds for them stops working.</summary>
-    public Task<int> RevokeForUserAsync(Guid organizationId, Guid userId, Guid applicationId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.RefreshTokens
-            .Where(t => t.OrganizationId == organizationId && t.UserId == userId && t.ApplicationId == applicationId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    /// <summary>
+    /// Signs an application out for a person: every refresh token it holds for them stops working,
+    /// and so do the access tokens issued with them.
+    /// </summary>
+    public Task RevokeForUserAsync(Guid organizationId, Guid userId, Guid applicationId, DateTimeOffset now, AuditRecord? audit, CancellationToken cancellationToken) =>
+        revocations.RevokeFamiliesOfUserAsync(organizationId, userId, applicationId, now, audit, cancellationToken);
 
     /// <summary>
     /// The applications that hold a usable refresh token for a person: not revoked, not rotated,

@@ -1,3 +1,4 @@
+using Ciba.Application.Audit;
 using Ciba.Application.Clients.Authenticate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Options;
@@ -5,6 +6,7 @@ using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Ciba.Application.Common.Security;
 using Ciba.Application.Tokens.Refresh;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Tokens;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +26,7 @@ public sealed record RevokeTokenCommand(OrganizationSummary Organization, Authen
 /// another client's) is answered the same success, and nothing changes.
 /// </summary>
 internal sealed class RevokeTokenHandler(
-    IApplicationDbContext db, RefreshTokens refreshTokens, ITokenReader reader, IOptions<CibaOptions> options, TimeProvider time)
+    IApplicationDbContext db, RefreshTokens refreshTokens, ITokenReader reader, IAuditTrail audit, IOptions<CibaOptions> options, TimeProvider time)
     : IRequestHandler<RevokeTokenCommand, Result>
 {
     public async Task<Result> Handle(RevokeTokenCommand request, CancellationToken cancellationToken)
@@ -42,7 +44,8 @@ internal sealed class RevokeTokenHandler(
             var refresh = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
             if (refresh is not null && refresh.OrganizationId == organization.Id && refresh.ApplicationId == request.Client.Id)
             {
-                await refreshTokens.RevokeFamilyAsync(refresh.FamilyId, now, cancellationToken);
+                await refreshTokens.RevokeFamilyAsync(
+                    refresh, now, Revoked(request, refresh.UserId, "refresh_token", "The refresh token was revoked, with its grant's access tokens."), cancellationToken);
             }
 
             return Result.Success;
@@ -59,6 +62,7 @@ internal sealed class RevokeTokenHandler(
         if (!await db.RevokedAccessTokens.AnyAsync(r => r.OrganizationId == organization.Id && r.Jti == jti, cancellationToken))
         {
             db.RevokedAccessTokens.Add(RevokedAccessToken.Create(organization.Id, jti, request.Client.Id, access.ExpiresAt, now));
+            audit.Record(Revoked(request, access.UserId, "access_token", "The access token was revoked."));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -75,6 +79,9 @@ internal sealed class RevokeTokenHandler(
 
         return Result.Success;
     }
+
+    private static AuditRecord Revoked(RevokeTokenCommand request, Guid userId, string tokenType, string detail) =>
+        new(request.Organization.Id, AuditActions.TokenRevoked, AuditOutcome.Succeeded, AuditActorKind.Client, request.Client.ClientId, userId, request.Client.Id, tokenType, detail);
 }
 
 /// <summary>Tells the two kinds of token apart without a lookup: refresh tokens are opaque, access tokens are JWTs.</summary>

@@ -41,3 +41,15 @@ internal sealed class RevokedAccessTokenConfiguration : IEntityTypeConfiguration
         builder.HasIndex(t => t.ExpiresAt);
     }
 }
+
+internal sealed class RevokedGrantFamilyConfiguration : IEntityTypeConfiguration<RevokedGrantFamily>
+{
+    public void Configure(EntityTypeBuilder<RevokedGrantFamily> builder)
+    {
+        builder.ToTable("RevokedGrantFamilies");
+        builder.HasKey(f => new { f.OrganizationId, f.FamilyId });
+        builder.HasOne<Organization>().WithMany().HasForeignKey(f => f.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<ClientApplication>().WithMany().HasForeignKey(f => f.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(f => f.ExpiresAt);
+    }
+}

@@ -11,7 +11,7 @@ public sealed class UserApplicationsController(IMediator mediator) : ConsoleCont
     [HttpPost("{applicationId:guid}/sign-out")]
     public async Task<IActionResult> SignOutApplication(Guid id, Guid applicationId, CancellationToken cancellationToken)
     {
-        await mediator.Send(new SignOutApplicationCommand(Organization.Id, id, applicationId), cancellationToken);
+        await mediator.Send(new SignOutApplicationCommand(Organization.Id, id, applicationId, Administrator.UserName), cancellationToken);
         Flash("The application was signed out for this user.");
         return Redirect(ConsolePath($"users/{id}"));
     }
