@@ -59,10 +59,14 @@ public static class DependencyInjection
         services.AddSingleton<Clients.ApplicationCache>();
         services.AddSingleton<Clients.ApplicationCacheInterceptor>();
         services.AddScoped<Application.Clients.IClientApplications, Clients.CachedClientApplications>();
-        services.AddHostedService(provider => new Clients.ApplicationChangeListener(
-            ConnectionString(provider),
-            provider.GetRequiredService<Clients.ApplicationCache>(),
-            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Clients.ApplicationChangeListener>>()));
+        // Off (Ciba:ApplicationCache:Enabled=false) behind a pooler that cannot LISTEN: without a listener the cache never serves.
+        if (configuration.GetValue("Ciba:ApplicationCache:Enabled", true))
+        {
+            services.AddHostedService(provider => new Clients.ApplicationChangeListener(
+                ConnectionString(provider),
+                provider.GetRequiredService<Clients.ApplicationCache>(),
+                provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Clients.ApplicationChangeListener>>()));
+        }
         services.AddScoped<Application.Audit.IAuditTrail, Audit.AuditTrail>();
         services.AddSingleton<IDatabaseFailures, TransientDatabaseFailures>();
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());

@@ -83,6 +83,21 @@ internal sealed class BackchannelInitiationStore(CibaDbContext db, IClientApplic
         };
     }
 
+    public async Task SaveAcceptedAsync(CancellationToken cancellationToken)
+    {
+        // ADR 0031: Npgsql sends EF's batch with one Sync, so it commits or fails as a whole.
+        var before = db.Database.AutoTransactionBehavior;
+        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Database.AutoTransactionBehavior = before;
+        }
+    }
+
     public async Task<AntiFatigueCounts> CountAsync(Guid applicationId, Guid userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
