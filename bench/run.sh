@@ -2,7 +2,9 @@
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
 #   bench/run.sh [--seconds 20] [--warmup 20] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
-#                [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000]
+#                [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000] [--pg-stat]
+# --pg-stat: loads pg_stat_statements and prints, after the run, the statements by total time with
+# their calls and rows (round trips and rows per request are these over the requests made).
 # --users N: the server seeds N synthetic users (CIBA_DEMO_USERS) and the backchannel requests name
 # them in turn, so the per-person anti-fatigue limits (product.md §14) stay in force and are not hit.
 # --telemetry metrics: the Ciba, ASP.NET Core and HttpClient meters with the Prometheus endpoint on a
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-seconds=20; warmup=20; concurrency=32; users=20000; scenario=all; pgbench=""; telemetry=off; trace_ratio=0.1
+seconds=20; warmup=20; concurrency=32; users=20000; scenario=all; pgbench=""; pgstat=""; telemetry=off; trace_ratio=0.1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
     --users) users="$2"; shift 2 ;;
     --scenario) scenario="$2"; shift 2 ;;
     --pgbench) pgbench=1; shift ;;
+    --pg-stat) pgstat=1; shift ;;
     --telemetry) telemetry="$2"; shift 2 ;;
     --trace-ratio) trace_ratio="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -30,7 +33,11 @@ done
 ensure_postgres_binaries
 data_dir="$PWD/.data/bench-postgres"
 port=$(free_port)
-PG_EXTRA_OPTS="-c max_connections=200" start_cluster "$data_dir" "$port"
+pg_opts="-c max_connections=200"
+[ -n "$pgstat" ] && pg_opts="$pg_opts -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+# A cluster left running by an earlier run may lack the library: restart it with these options.
+stop_cluster "$data_dir"
+PG_EXTRA_OPTS="$pg_opts" start_cluster "$data_dir" "$port"
 psql="$(pg_bin_dir)/psql"
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS ciba_bench WITH (FORCE)" postgres
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba_bench" postgres
@@ -97,8 +104,16 @@ fi
 
 echo "telemetry: $telemetry$([ "$telemetry" = on ] && echo " (traces sampled at $trace_ratio)")"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$psql" --version | awk '{print $3}') on the same machine"
+if [ -n "$pgstat" ]; then
+  "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" ciba_bench >/dev/null
+fi
 dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
   --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$server_pid" --users "$users"
+
+if [ -n "$pgstat" ]; then
+  echo "PostgreSQL statements (warm-up and measured window; per request = calls / requests of both):"
+  "$psql" -h 127.0.0.1 -p "$port" -U postgres -P pager=off -c "SELECT calls, rows, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric * 1000, 0) AS mean_us, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" ciba_bench
+fi
 
 if [ -n "$pgbench" ]; then
   echo "PostgreSQL alone (pgbench, $concurrency clients, ${seconds}s):"

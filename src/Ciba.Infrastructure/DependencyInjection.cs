@@ -51,8 +51,22 @@ public static class DependencyInjection
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(
                 provider.GetRequiredService<OutboxWakeInterceptor>(),
-                provider.GetRequiredService<Audit.ConsoleChangeAuditInterceptor>()));
+                provider.GetRequiredService<Audit.ConsoleChangeAuditInterceptor>(),
+                provider.GetRequiredService<Clients.ApplicationCacheInterceptor>()));
         services.AddSingleton<Audit.ConsoleChangeAuditInterceptor>();
+
+        // ADR 0031: applications in memory, emptied on every change on any node.
+        services.AddSingleton<Clients.ApplicationCache>();
+        services.AddSingleton<Clients.ApplicationCacheInterceptor>();
+        services.AddScoped<Application.Clients.IClientApplications, Clients.CachedClientApplications>();
+        // Off (Ciba:ApplicationCache:Enabled=false) behind a pooler that cannot LISTEN: without a listener the cache never serves.
+        if (configuration.GetValue("Ciba:ApplicationCache:Enabled", true))
+        {
+            services.AddHostedService(provider => new Clients.ApplicationChangeListener(
+                ConnectionString(provider),
+                provider.GetRequiredService<Clients.ApplicationCache>(),
+                provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Clients.ApplicationChangeListener>>()));
+        }
         services.AddScoped<Application.Audit.IAuditTrail, Audit.AuditTrail>();
         services.AddSingleton<IDatabaseFailures, TransientDatabaseFailures>();
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<CibaDbContext>());

@@ -1,6 +1,7 @@
 using Ciba.Application.Backchannel.Redeem;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Audit;
+using Ciba.Application.Clients;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Audit;
 using Ciba.Domain.Backchannel;
@@ -11,12 +12,14 @@ using NpgsqlTypes;
 namespace Ciba.Infrastructure.Persistence;
 
 /// <summary>
-/// The token poll's two round trips (docs/decisions/0008-poll-store-and-non-durable-poll-writes.md):
-/// one query joining the client and the auth request, then one <c>UPDATE</c> guarded by <c>xmin</c>.
+/// The token poll's round trips (docs/decisions/0008-poll-store-and-non-durable-poll-writes.md,
+/// 0031-hot-paths.md): a poll of a pending request is one statement that checks and updates; any
+/// other poll reads the auth request (the client comes from memory), then writes one <c>UPDATE</c>
+/// guarded by <c>xmin</c>.
 /// Polls that only record their timing commit with <c>synchronous_commit = off</c>, set for that
 /// transaction alone in the same round trip; a redemption commits durably.
 /// </summary>
-internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource dataSource, IDatabaseFailures failures) : IBackchannelGrantStore
+internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplications applications, NpgsqlDataSource dataSource, IDatabaseFailures failures) : IBackchannelGrantStore
 {
     private const string VersionProperty = "Version";
 
@@ -45,22 +48,71 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, NpgsqlDataSource d
         SELECT xmin FROM updated
         """;
 
+    // ADR 0031: a poll of a pending request in one statement. The row is locked by the subquery, so
+    // "previous" is the version the update is computed from, also when concurrent polls queue on it;
+    // the interval grows exactly as BackchannelAuthenticationRequest.Poll and MinimumPollGap decide
+    // (too soon = less than the interval minus 20 %, at most 1 second, since the last poll).
+    private const string PollPending = """
+        UPDATE "BackchannelRequests" AS b
+        SET "LastPolledAt" = $1,
+            "IntervalSeconds" = CASE
+                WHEN b."LastPolledAt" IS NOT NULL
+                    AND $1 - b."LastPolledAt" < make_interval(secs => b."IntervalSeconds") - LEAST(make_interval(secs => b."IntervalSeconds") / 5, interval '1 second')
+                THEN b."IntervalSeconds" + $4
+                ELSE b."IntervalSeconds" END
+        FROM (
+            SELECT "Id", "IntervalSeconds" FROM "BackchannelRequests"
+            WHERE "AuthReqIdHash" = $2 AND "ApplicationId" = $3
+            FOR UPDATE
+        ) AS previous
+        WHERE b."Id" = previous."Id" AND b."Status" = 0 AND b."ExpiresAt" > $1
+            AND NOT EXISTS (SELECT 1 FROM "AspNetUsers" AS u WHERE u."Id" = b."UserId" AND u."LockoutEnd" > $1)
+        RETURNING b."IntervalSeconds" > previous."IntervalSeconds"
+        """;
+
     public async Task<BackchannelGrantLookup> FindAsync(
         Guid organizationId, string clientId, byte[] authReqIdHash, CancellationToken cancellationToken)
     {
+        // ADR 0031: the application from memory; then the request and its user's lockout in one query.
+        var application = await applications.FindAsync(organizationId, clientId, cancellationToken);
+        if (application is null)
+        {
+            return new BackchannelGrantLookup(null, null);
+        }
+
         // The read is idempotent: retried once after a transient failure (issue 10 item 4).
-        var found = await failures.RetryReadOnceAsync(() => (
-                from application in db.Applications
-                where application.OrganizationId == organizationId && application.ClientId == clientId
-                from request in db.BackchannelRequests.Where(r => r.AuthReqIdHash == authReqIdHash).DefaultIfEmpty()
-                select new
-                {
-                    application,
-                    request,
-                    lockoutEnd = db.Users.Where(u => request != null && u.Id == request.UserId).Select(u => u.LockoutEnd).FirstOrDefault(),
-                })
+        var found = await failures.RetryReadOnceAsync(() => db.BackchannelRequests
+            .Where(r => r.AuthReqIdHash == authReqIdHash)
+            .Select(r => new
+            {
+                request = r,
+                lockoutEnd = db.Users.Where(u => u.Id == r.UserId).Select(u => u.LockoutEnd).FirstOrDefault(),
+            })
             .SingleOrDefaultAsync(cancellationToken));
-        return new BackchannelGrantLookup(found?.application, found?.request, found?.lockoutEnd);
+        return new BackchannelGrantLookup(application, found?.request, found?.lockoutEnd);
+    }
+
+    public async Task<PollOutcome?> TryPollPendingAsync(Guid applicationId, byte[] authReqIdHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authReqIdHash);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = connection.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(NonDurableCommit));
+        var poll = new NpgsqlBatchCommand(PollPending);
+        poll.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        poll.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = authReqIdHash, NpgsqlDbType = NpgsqlDbType.Bytea });
+        poll.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = applicationId });
+        poll.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BackchannelAuthenticationRequest.SlowDownIncrementSeconds });
+        batch.BatchCommands.Add(poll);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return reader.GetBoolean(0) ? PollOutcome.SlowDown : PollOutcome.Pending;
     }
 
     public async Task<bool> TrySavePollAsync(BackchannelAuthenticationRequest request, bool durable, CancellationToken cancellationToken)

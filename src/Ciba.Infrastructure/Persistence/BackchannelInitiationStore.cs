@@ -1,4 +1,5 @@
 using Ciba.Application.Backchannel.Initiate;
+using Ciba.Application.Clients;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Domain.Applications;
 using Ciba.Domain.Backchannel;
@@ -10,10 +11,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Ciba.Infrastructure.Persistence;
 
 /// <summary>
-/// One query for the backchannel request: the application, the users matching the login hint
-/// (at most two, as <see cref="UserDirectory"/> reads them) and the organization's provider kinds.
+/// The backchannel request's reads: the application from <see cref="IClientApplications"/> (memory,
+/// ADR 0031), then one query for the users matching the login hint (at most two, as
+/// <see cref="UserDirectory"/> reads them) with their anti-fatigue counts, the organization's limits
+/// and its provider kinds.
 /// </summary>
-internal sealed class BackchannelInitiationStore(CibaDbContext db, TimeProvider time) : IBackchannelInitiationStore
+internal sealed class BackchannelInitiationStore(CibaDbContext db, IClientApplications applications, TimeProvider time) : IBackchannelInitiationStore
 {
     public async Task<BackchannelInitiationLookup> FindAsync(Guid organizationId, string clientId, string? loginHint, CancellationToken cancellationToken)
     {
@@ -23,11 +26,18 @@ internal sealed class BackchannelInitiationStore(CibaDbContext db, TimeProvider 
         var now = time.GetUtcNow();
         var pendingSince = now.AddSeconds(-CibaSettings.MaxExpirySeconds);
         var windowStart = now - AntiFatigueLimits.Window;
-        var found = await db.Applications.AsNoTracking()
-            .Where(a => a.OrganizationId == organizationId && a.ClientId == clientId)
-            .Select(a => new
+        // ADR 0031: the application from memory; the rest in one statement rooted at the organization's row.
+        var application = await applications.FindAsync(organizationId, clientId, cancellationToken);
+        if (application is null)
+        {
+            return new BackchannelInitiationLookup(null, null, EmailProviderKind.None, SmsProviderKind.None);
+        }
+
+        var applicationId = application.Id;
+        var found = await db.Organizations.AsNoTracking()
+            .Where(o => o.Id == organizationId)
+            .Select(o => new
             {
-                Application = a,
                 Users = db.Users
                     .Where(u => hasHint && u.OrganizationId == organizationId
                         && (u.NormalizedUserName == normalized || u.NormalizedEmail == normalized || (phone != null && u.PhoneNumber == phone)))
@@ -39,17 +49,14 @@ internal sealed class BackchannelInitiationStore(CibaDbContext db, TimeProvider 
                         // product.md §14 limits, in the same statement: one range scan of (UserId, CreatedAt).
                         Pending = db.BackchannelRequests.Count(r => r.UserId == u.Id && r.CreatedAt > pendingSince
                             && r.Status == BackchannelRequestStatus.Pending && r.ExpiresAt > now),
-                        Recent = db.BackchannelRequests.Count(r => r.UserId == u.Id && r.CreatedAt > windowStart && r.ApplicationId == a.Id),
+                        Recent = db.BackchannelRequests.Count(r => r.UserId == u.Id && r.CreatedAt > windowStart && r.ApplicationId == applicationId),
                         CooldownUntil = db.RequestReports
-                            .Where(r => r.ApplicationId == a.Id && r.UserId == u.Id && r.CooldownUntil > now && r.CooldownEndedAt == null)
+                            .Where(r => r.ApplicationId == applicationId && r.UserId == u.Id && r.CooldownUntil > now && r.CooldownEndedAt == null)
                             .Max(r => (DateTimeOffset?)r.CooldownUntil),
                     })
                     .Take(2)
                     .ToList(),
-                Limits = db.Organizations
-                    .Where(o => o.Id == organizationId)
-                    .Select(o => new { o.MaxPendingPerUser, o.MaxRequestsPerUserPerClient, o.CooldownMinutes })
-                    .FirstOrDefault(),
+                Limits = new { o.MaxPendingPerUser, o.MaxRequestsPerUserPerClient, o.CooldownMinutes },
                 Providers = db.NotificationProviders
                     .Where(p => p.OrganizationId == organizationId)
                     .Select(p => new { p.EmailProvider, p.SmsProvider })
@@ -58,7 +65,7 @@ internal sealed class BackchannelInitiationStore(CibaDbContext db, TimeProvider 
             .SingleOrDefaultAsync(cancellationToken);
         if (found is null)
         {
-            return new BackchannelInitiationLookup(null, null, EmailProviderKind.None, SmsProviderKind.None);
+            return new BackchannelInitiationLookup(application, null, EmailProviderKind.None, SmsProviderKind.None);
         }
 
         var user = hasHint ? LoginHints.Pick(found.Users.Select(u => u.Contact).ToList(), loginHint!) : null;
@@ -66,16 +73,29 @@ internal sealed class BackchannelInitiationStore(CibaDbContext db, TimeProvider 
             ? new AntiFatigueCounts(picked.Pending, picked.Recent, picked.CooldownUntil)
             : AntiFatigueCounts.None;
         return new BackchannelInitiationLookup(
-            found.Application,
+            application,
             user,
             found.Providers?.EmailProvider ?? EmailProviderKind.None,
             found.Providers?.SmsProvider ?? SmsProviderKind.None)
         {
-            Limits = found.Limits is { } limits
-                ? new AntiFatigueLimits(limits.MaxPendingPerUser, limits.MaxRequestsPerUserPerClient, limits.CooldownMinutes)
-                : AntiFatigueLimits.Default,
+            Limits = new AntiFatigueLimits(found.Limits.MaxPendingPerUser, found.Limits.MaxRequestsPerUserPerClient, found.Limits.CooldownMinutes),
             Counts = counts,
         };
+    }
+
+    public async Task SaveAcceptedAsync(CancellationToken cancellationToken)
+    {
+        // ADR 0031: Npgsql sends EF's batch with one Sync, so it commits or fails as a whole.
+        var before = db.Database.AutoTransactionBehavior;
+        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Database.AutoTransactionBehavior = before;
+        }
     }
 
     public async Task<AntiFatigueCounts> CountAsync(Guid applicationId, Guid userId, CancellationToken cancellationToken)

@@ -112,6 +112,60 @@ public class BackchannelGrantStoreTests(ApplicationFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task TryPollPending_IsOneStatement_PendingThenSlowDownThenPendingAfterTheInterval()
+    {
+        var now = fixture.Time.GetUtcNow();
+
+        Assert.Equal(PollOutcome.Pending, await TryPollPendingAsync(_kiosk.Id, Hash, now));
+        var first = await StoredAsync();
+        Assert.Equal(now, first.LastPolledAt);
+        Assert.Equal(5, first.IntervalSeconds);
+
+        // 4.1 s after the last poll: within the 1 s tolerance of a 5 s interval (MinimumPollGap).
+        Assert.Equal(PollOutcome.Pending, await TryPollPendingAsync(_kiosk.Id, Hash, now.AddSeconds(4.1)));
+
+        // 3.9 s later is too soon: slow_down, and the interval grows by 5 s.
+        Assert.Equal(PollOutcome.SlowDown, await TryPollPendingAsync(_kiosk.Id, Hash, now.AddSeconds(8)));
+        var slowed = await StoredAsync();
+        Assert.Equal(now.AddSeconds(8), slowed.LastPolledAt);
+        Assert.Equal(5 + BackchannelAuthenticationRequest.SlowDownIncrementSeconds, slowed.IntervalSeconds);
+
+        Assert.Equal(PollOutcome.Pending, await TryPollPendingAsync(_kiosk.Id, Hash, now.AddSeconds(18)));
+        Assert.Equal(10, (await StoredAsync()).IntervalSeconds);
+    }
+
+    [Fact]
+    public async Task TryPollPending_LeavesEveryOtherRequestAlone()
+    {
+        var now = fixture.Time.GetUtcNow();
+
+        // Another client's request, an unknown hash, an expired request: nothing answered, nothing written.
+        Assert.Null(await TryPollPendingAsync(_tv.Id, Hash, now));
+        Assert.Null(await TryPollPendingAsync(_kiosk.Id, SecretHashing.HashToken("unknown"), now));
+        Assert.Null(await TryPollPendingAsync(_kiosk.Id, Hash, now.AddSeconds(300)));
+        Assert.Null((await StoredAsync()).LastPolledAt);
+
+        // A locked person's request is left for the full path, which answers access_denied.
+        await fixture.InScopeAsync(sp => sp.GetRequiredService<CibaDbContext>().Users
+            .Where(u => u.Id == _request.UserId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockoutEnd, now.AddHours(1))));
+        Assert.Null(await TryPollPendingAsync(_kiosk.Id, Hash, now));
+        Assert.Null((await StoredAsync()).LastPolledAt);
+    }
+
+    [Fact]
+    public async Task TryPollPending_ConcurrentPolls_OneIsPendingTheOthersSlowDown()
+    {
+        var now = fixture.Time.GetUtcNow();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TryPollPendingAsync(_kiosk.Id, Hash, now)));
+
+        Assert.Single(outcomes, o => o == PollOutcome.Pending);
+        Assert.Equal(3, outcomes.Count(o => o == PollOutcome.SlowDown));
+        Assert.Equal(5 + (3 * BackchannelAuthenticationRequest.SlowDownIncrementSeconds), (await StoredAsync()).IntervalSeconds);
+    }
+
+    [Fact]
     public async Task TrySavePoll_TwiceInOneScope_UsesTheNewRowVersion()
     {
         await using var scope = fixture.Services.CreateAsyncScope();
@@ -165,6 +219,12 @@ public class BackchannelGrantStoreTests(ApplicationFixture fixture) : IClassFixt
         await using var command = new NpgsqlCommand("SHOW synchronous_commit", connection);
         return await command.ExecuteScalarAsync();
     }
+
+    private Task<PollOutcome?> TryPollPendingAsync(Guid applicationId, byte[] hash, DateTimeOffset now) =>
+        fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelGrantStore>().TryPollPendingAsync(applicationId, hash, now, default));
+
+    private Task<BackchannelAuthenticationRequest> StoredAsync() =>
+        fixture.InScopeAsync(sp => sp.GetRequiredService<CibaDbContext>().BackchannelRequests.AsNoTracking().SingleAsync(r => r.Id == _request.Id));
 
     private Task<BackchannelGrantLookup> FindAsync(string clientId, byte[] hash) =>
         fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelGrantStore>().FindAsync(_organization.Id, clientId, hash, default));

@@ -2,6 +2,7 @@ using Ciba.Application.Backchannel.Initiate;
 using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Security;
 using Ciba.Domain.Applications;
+using Ciba.Domain.Backchannel;
 using Ciba.Domain.Notifications;
 using Ciba.Domain.Organizations;
 using Ciba.Infrastructure.Identity;
@@ -153,6 +154,49 @@ public class BackchannelInitiationStoreTests(ApplicationFixture fixture) : IClas
         Assert.Equal(EmailProviderKind.DevelopmentInbox, found.EmailProvider);
         Assert.Equal(SmsProviderKind.DevelopmentInbox, found.SmsProvider);
     }
+
+    [Fact]
+    public async Task SaveAccepted_WithoutATransactionOfItsOwn_StillSavesAllRowsOrNone()
+    {
+        var now = fixture.Time.GetUtcNow();
+        BackchannelAuthenticationRequest Request(string authReqId) => BackchannelAuthenticationRequest.Create(
+            _organization.Id, _kiosk.Id, _alice.Id, SecretHashing.HashToken(authReqId), SecretHashing.HashToken(authReqId + "-link"),
+            "openid", null, NotificationChannels.External, 300, 5, now);
+        await SaveAcceptedAsync([Request("first")]);
+        Assert.Equal(1, await CountRequestsAsync());
+
+        // The request is inserted first (its message depends on it); the message names no organization
+        // and fails: the request before it is not kept either.
+        var second = Request("second");
+        var orphan = OutgoingMessage.Create(Guid.NewGuid(), second.Id, MessageChannel.Email, "alice@acme.test", "protected", null, now);
+        await Assert.ThrowsAsync<Microsoft.EntityFrameworkCore.DbUpdateException>(() => SaveAcceptedAsync([second], orphan));
+        Assert.Equal(1, await CountRequestsAsync());
+
+        await SaveAcceptedAsync([Request("third"), Request("fourth")]);
+        Assert.Equal(3, await CountRequestsAsync());
+    }
+
+    private Task<int> SaveAcceptedAsync(BackchannelAuthenticationRequest[] requests, OutgoingMessage? message = null) =>
+        fixture.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CibaDbContext>();
+            foreach (var request in requests)
+            {
+                db.BackchannelRequests.Add(request);
+            }
+
+            if (message is not null)
+            {
+                db.OutgoingMessages.Add(message);
+            }
+
+            await sp.GetRequiredService<IBackchannelInitiationStore>().SaveAcceptedAsync(default);
+            return requests.Length;
+        });
+
+    private Task<int> CountRequestsAsync() =>
+        fixture.InScopeAsync(sp => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
+            sp.GetRequiredService<CibaDbContext>().BackchannelRequests, r => r.OrganizationId == _organization.Id));
 
     private Task<BackchannelInitiationLookup> FindAsync(string clientId, string? hint) =>
         fixture.InScopeAsync(sp => sp.GetRequiredService<IBackchannelInitiationStore>().FindAsync(_organization.Id, clientId, hint, default));

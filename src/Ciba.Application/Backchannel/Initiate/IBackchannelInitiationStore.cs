@@ -19,6 +19,12 @@ public interface IBackchannelInitiationStore
     /// </summary>
     Task<BackchannelInitiationLookup> FindAsync(Guid organizationId, string clientId, string? loginHint, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Saves the accepted request with its outbox and audit rows in one round trip: one batch, which
+    /// PostgreSQL runs as one implicit transaction (all rows or none), instead of BEGIN, batch, COMMIT.
+    /// </summary>
+    Task SaveAcceptedAsync(CancellationToken cancellationToken);
+
     /// <summary>The anti-fatigue counts of one person for one application (the id_token_hint path, where the person is found later).</summary>
     Task<AntiFatigueCounts> CountAsync(Guid applicationId, Guid userId, CancellationToken cancellationToken);
 }

@@ -177,7 +177,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         }
 
         protection.RecordAccepted(organization.Id, client.ClientId, client.Id, user.Id, channels);
-        await db.SaveChangesAsync(cancellationToken);
+        await store.SaveAcceptedAsync(cancellationToken);
         var authUrl = channels == NotificationChannels.External ? link : null;
         return new BackchannelAuthenticationResponse(authReqId, valid.ExpiresIn, settings.PollingIntervalSeconds, authUrl);
     }

@@ -18,6 +18,14 @@ public interface IBackchannelGrantStore
         Guid organizationId, string clientId, byte[] authReqIdHash, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A poll of a pending, unexpired request of <paramref name="applicationId"/> whose person is not
+    /// locked, in one statement that checks and updates (committed non-durably, ADR 0008):
+    /// <see cref="PollOutcome.Pending"/> or <see cref="PollOutcome.SlowDown"/>, with the interval
+    /// grown by 5 seconds on the latter. Null, with nothing written, for any other request.
+    /// </summary>
+    Task<PollOutcome?> TryPollPendingAsync(Guid applicationId, byte[] authReqIdHash, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Writes the poll's changes if nobody else changed the request since it was read; false when
     /// someone did. A non-durable write may be lost in a crash of the database server.
     /// </summary>

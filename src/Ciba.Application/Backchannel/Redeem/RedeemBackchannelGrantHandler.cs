@@ -14,14 +14,15 @@ using Microsoft.Extensions.Options;
 namespace Ciba.Application.Backchannel.Redeem;
 
 /// <summary>
-/// One poll in two round trips: the client and the auth request (by the hash of
-/// <c>auth_req_id</c>) in one lookup, the aggregate's state machine, and at most one conditional
-/// write. The row version makes concurrent polls of one request serialize: a waiting poll that
+/// One poll: the client from memory (ADR 0031), authenticated first; a request still pending is
+/// polled in one statement that checks and updates; any other request is read (by the hash of
+/// <c>auth_req_id</c>), run through the aggregate's state machine, and written at most once. The row version makes concurrent polls of one request serialize: a waiting poll that
 /// loses is answered <c>slow_down</c>; a redemption that loses reloads and polls again, so tokens
 /// are issued once.
 /// </summary>
 internal sealed class RedeemBackchannelGrantHandler(
     IBackchannelGrantStore store,
+    Clients.IClientApplications applications,
     IClientAuthenticator authenticator,
     ITokenIssuer issuer,
     RefreshTokens refreshTokens,
@@ -33,6 +34,8 @@ internal sealed class RedeemBackchannelGrantHandler(
 
     private static readonly Error SlowDown = new(OAuthErrorCodes.SlowDown, "Polled sooner than the interval; the interval is now longer by 5 seconds.");
 
+    private static readonly Error Pending = new(OAuthErrorCodes.AuthorizationPending, "The user has not decided yet.");
+
     private static readonly Error InvalidGrant = new(OAuthErrorCodes.InvalidGrant, "The auth_req_id is unknown, was issued to another client, or was already used.");
 
     public async Task<Result<TokenResponse>> Handle(RedeemBackchannelGrantCommand request, CancellationToken cancellationToken)
@@ -42,9 +45,8 @@ internal sealed class RedeemBackchannelGrantHandler(
             return ClientAuthenticator.InvalidClient;
         }
 
-        var hash = SecretHashing.HashToken(request.AuthReqId ?? string.Empty);
-        var found = await store.FindAsync(request.Organization.Id, request.Credentials.ClientId!, hash, cancellationToken);
-        var (application, authRequest) = found;
+        // ADR 0031: the client from memory, authenticated before the request is touched.
+        var application = await applications.FindAsync(request.Organization.Id, request.Credentials.ClientId!, cancellationToken);
         var authenticated = await authenticator.AuthenticateAsync(request.Organization, request.Credentials, application, cancellationToken);
         if (!authenticated.IsSuccess)
         {
@@ -69,6 +71,20 @@ internal sealed class RedeemBackchannelGrantHandler(
         {
             return new Error(OAuthErrorCodes.InvalidRequest, "The auth_req_id parameter is required.");
         }
+
+        // The most frequent poll, a request still waiting for its person, is one statement.
+        var hash = SecretHashing.HashToken(request.AuthReqId);
+        switch (await store.TryPollPendingAsync(client.Id, hash, time.GetUtcNow(), cancellationToken))
+        {
+            case PollOutcome.Pending:
+                return Pending;
+            case PollOutcome.SlowDown:
+                return SlowDown;
+        }
+
+        // Any other request: read it, and let the aggregate decide.
+        var found = await store.FindAsync(request.Organization.Id, request.Credentials.ClientId!, hash, cancellationToken);
+        var authRequest = found.Request;
 
         // CIBA Core §11: another client's auth_req_id is invalid_grant, and the request is left alone.
         if (authRequest is null || authRequest.ApplicationId != client.Id || authRequest.OrganizationId != request.Organization.Id)
@@ -118,7 +134,7 @@ internal sealed class RedeemBackchannelGrantHandler(
             return outcome switch
             {
                 PollOutcome.SlowDown => SlowDown,
-                PollOutcome.Pending => new Error(OAuthErrorCodes.AuthorizationPending, "The user has not decided yet."),
+                PollOutcome.Pending => Pending,
                 _ => new TokenResponse(tokens!.AccessToken, "Bearer", tokens.ExpiresInSeconds, tokens.IdToken, authRequest.Scope)
                 {
                     // product.md §13

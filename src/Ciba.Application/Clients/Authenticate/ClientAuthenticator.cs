@@ -2,11 +2,10 @@ using Ciba.Application.Common.Interfaces;
 using Ciba.Application.Common.Protocol;
 using Ciba.Application.Common.Results;
 using Ciba.Domain.Applications;
-using Microsoft.EntityFrameworkCore;
 
 namespace Ciba.Application.Clients.Authenticate;
 
-internal sealed class ClientAuthenticator(IApplicationDbContext db, IEnumerable<IClientAuthenticationMethod> methods) : IClientAuthenticator
+internal sealed class ClientAuthenticator(IClientApplications applications, IEnumerable<IClientAuthenticationMethod> methods) : IClientAuthenticator
 {
     public static readonly Error InvalidClient = new(OAuthErrorCodes.InvalidClient, "Client authentication failed.");
 
@@ -27,8 +26,7 @@ internal sealed class ClientAuthenticator(IApplicationDbContext db, IEnumerable<
         }
 
         var clientId = credentials.ClientId;
-        var application = await db.Applications.AsNoTracking()
-            .SingleOrDefaultAsync(a => a.OrganizationId == organization.Id && a.ClientId == clientId, cancellationToken);
+        var application = await applications.FindAsync(organization.Id, clientId!, cancellationToken);
         return await AuthenticateAsync(organization, credentials, application, cancellationToken);
     }
 
