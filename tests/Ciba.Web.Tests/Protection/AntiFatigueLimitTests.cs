@@ -61,6 +61,44 @@ public sealed class AntiFatigueLimitTests(CibaWebFactoryWithoutDispatcher factor
         await ProtectionTestData.SetLimitsAsync(factory.Services, pending: 100, perClient: 1000);
     }
 
+    /// <summary>
+    /// A signed request names its person inside the JWT, after the lookup that reads the counts of
+    /// the form's login_hint: the limits must still be counted for that person (a FAPI client must
+    /// not escape them by signing).
+    /// </summary>
+    [Fact]
+    public async Task PendingLimit_SignedRequest_IsCountedForThePersonInsideTheJwt()
+    {
+        await ProtectionTestData.SetLimitsAsync(factory.Services, pending: 1, perClient: 1000);
+        using var client = new ProtocolClient(factory);
+        try
+        {
+            using var first = await SendSignedAsync(client, "carol");
+            await ProtocolClient.AssertOkAsync(first);
+            var stored = await ProtectionTestData.RequestCountAsync(factory.Services, "carol");
+
+            using var refused = await SendSignedAsync(client, "carol");
+
+            await ProtocolClient.AssertOAuthErrorAsync(refused, HttpStatusCode.Forbidden, "access_denied");
+            Assert.Contains("1 pending requests per user", await DescriptionAsync(refused), StringComparison.Ordinal);
+            Assert.Equal(stored, await ProtectionTestData.RequestCountAsync(factory.Services, "carol"));
+        }
+        finally
+        {
+            await ProtectionTestData.SetLimitsAsync(factory.Services, pending: 100, perClient: 1000);
+        }
+    }
+
+    private Task<HttpResponseMessage> SendSignedAsync(ProtocolClient client, string person)
+    {
+        var now = factory.Time.GetUtcNow();
+        var form = Protocol.Fapi.ClientJwts.AssertionForm(Protocol.Fapi.ClientJwts.Sign(
+            Protocol.Fapi.ClientJwts.AssertionClaims(Protocol.Fapi.ClientJwts.DemoBank, now), Protocol.Fapi.ClientJwts.DemoBankEs256));
+        form["request"] = Protocol.Fapi.ClientJwts.Sign(
+            Protocol.Fapi.ClientJwts.RequestClaims(Protocol.Fapi.ClientJwts.DemoBank, now, person), Protocol.Fapi.ClientJwts.DemoBankEs256);
+        return client.BackchannelAsync(form, clientId: null);
+    }
+
     private static async Task<string> DescriptionAsync(HttpResponseMessage response)
     {
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -86,10 +86,14 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         }
 
         UserContact? user;
+
+        // The lookup read the anti-fatigue counts only for the person it found by the form's login_hint.
+        var countsRead = false;
         if (valid.LoginHint is not null)
         {
             // A signed request's hint was not known when the client was looked up.
-            user = request.SignedRequest is null ? found.User : await users.FindByLoginHintAsync(organization.Id, valid.LoginHint, cancellationToken);
+            countsRead = request.SignedRequest is null;
+            user = countsRead ? found.User : await users.FindByLoginHintAsync(organization.Id, valid.LoginHint, cancellationToken);
         }
         else if (valid.LoginHintToken is not null)
         {
@@ -136,7 +140,7 @@ internal sealed class InitiateBackchannelAuthenticationHandler(
         var channels = selection.Channels;
 
         // product.md §14: the anti-fatigue limits; over one, nothing is stored or sent.
-        if (await protection.CheckLimitsAsync(found, client.Id, user.Id, countsRead: valid.LoginHint is not null, cancellationToken) is { } overLimit)
+        if (await protection.CheckLimitsAsync(found, client.Id, user.Id, countsRead, cancellationToken) is { } overLimit)
         {
             return overLimit;
         }
