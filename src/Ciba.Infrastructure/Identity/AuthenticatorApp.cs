@@ -76,10 +76,8 @@ public sealed class AuthenticatorApp(UserManager<CibaUser> users, SignInManager<
             return new AvailableFactors(false, false, false);
         }
 
-        // Passkeys count once their table exists (Identity schema version 3).
-        var passkey = users.SupportsUserPasskey
-            && users.Options.Stores.SchemaVersion >= IdentitySchemaVersions.Version3
-            && (await users.GetPasskeysAsync(user)).Count > 0;
+        // Passkeys live in our own table (ADR 0030), whatever Identity's schema version says.
+        var passkey = users.SupportsUserPasskey && (await users.GetPasskeysAsync(user)).Count > 0;
         return new AvailableFactors(await users.HasPasswordAsync(user), await SecondFactorSignIn.HasAuthenticatorAppAsync(users, user), passkey);
     }
 

@@ -47,6 +47,10 @@ public sealed class PasskeySignInController(IMediator mediator) : Controller
         return View("~/Views/Account/SignIn.cshtml", new SignInViewModel { OrganizationName = organization.Name, ReturnUrl = returnUrl });
     }
 
+    /// <summary>The step-up page for a local <paramref name="returnUrl"/> of the organization.</summary>
+    public static string StepUpPage(string organizationHandle, string returnUrl) =>
+        $"/t/{organizationHandle}/passkeys/step-up?returnUrl={Uri.EscapeDataString(returnUrl)}";
+
     /// <summary>The step-up page: the signed-in person confirms it is them with one of their passkeys.</summary>
     [HttpGet("step-up")]
     public IActionResult StepUp(string? returnUrl)

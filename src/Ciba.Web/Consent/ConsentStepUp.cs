@@ -45,11 +45,19 @@ public sealed class ConsentStepUp(IAuthenticatorApp authenticator)
         return new ConsentStrength(null, CannotApprove: !StepUp.MayApprove(user.AuthenticationMethods, details.MinimumAcr));
     }
 
-    /// <summary>Where the person gives the factor that reaches <paramref name="required"/>; a passkey step adds its page here.</summary>
-    private static string? StepUpUrl(string handle, string required, AvailableFactors factors, string returnUrl) =>
-        required != AcrLevels.PhishingResistant && factors.AuthenticatorApp
-            ? SecondFactorController.CodePage(handle, returnUrl)
-            : null;
+    /// <summary>
+    /// Where the person gives the factor that reaches <paramref name="required"/>: the authenticator
+    /// app's code below phishing resistance, else one of their passkeys (ADR 0030's step-up).
+    /// </summary>
+    private static string? StepUpUrl(string handle, string required, AvailableFactors factors, string returnUrl)
+    {
+        if (required != AcrLevels.PhishingResistant && factors.AuthenticatorApp)
+        {
+            return SecondFactorController.CodePage(handle, returnUrl);
+        }
+
+        return factors.Passkey ? PasskeySignInController.StepUpPage(handle, returnUrl) : null;
+    }
 }
 
 /// <param name="StepUpUrl">Where to give the missing factor first, when there is one to give.</param>
