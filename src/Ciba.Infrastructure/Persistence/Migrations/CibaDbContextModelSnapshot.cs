@@ -816,6 +816,32 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.ToTable("RevokedAccessTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Ciba.Domain.Tokens.RevokedGrantFamily", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FamilyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "FamilyId");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RevokedGrantFamilies", (string)null);
+                });
+
             modelBuilder.Entity("Ciba.Domain.Users.UserCode", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -1351,6 +1377,21 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                 });
 
             modelBuilder.Entity("Ciba.Domain.Tokens.RevokedAccessToken", b =>
+                {
+                    b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ciba.Domain.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Domain.Tokens.RevokedGrantFamily", b =>
                 {
                     b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
                         .WithMany()
