@@ -20,37 +20,35 @@ internal sealed class UserCodes(CibaDbContext db) : IUserCodes
     public async Task<UserCodeVerification> VerifyAsync(Guid userId, string code, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(code);
-        var stored = await Codes.AsNoTracking()
-            .Where(c => c.UserId == userId)
-            .Select(c => new { c.Hash, c.LockedUntil })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (stored is null)
-        {
-            return UserCodeVerification.NotSet;
-        }
 
-        if (stored.LockedUntil is { } until && until > now)
+        // The attempt is counted before the code is checked, under the row's lock: guesses sent at
+        // the same moment each take one of the five attempts, so a burst of requests cannot check
+        // more than five codes before the lock (counting after the check let every request of a
+        // burst check its code against the unlocked row). A right code then clears the count.
+        var lockUntil = now + UserCode.LockDuration;
+        var max = UserCode.MaxFailuresInARow;
+        var hashes = await db.Database.SqlQuery<string>($"""
+            UPDATE "UserCodes"
+            SET "FailedAttempts" = CASE WHEN "FailedAttempts" + 1 >= {max} THEN 0 ELSE "FailedAttempts" + 1 END,
+                "LockedUntil" = CASE WHEN "FailedAttempts" + 1 >= {max} THEN {lockUntil} ELSE "LockedUntil" END
+            WHERE "UserId" = {userId} AND ("LockedUntil" IS NULL OR "LockedUntil" <= {now})
+            RETURNING "Hash" AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (hashes.Count == 0)
         {
-            return UserCodeVerification.Locked;
+            return await Codes.AnyAsync(c => c.UserId == userId, cancellationToken) ? UserCodeVerification.Locked : UserCodeVerification.NotSet;
         }
 
         var correct = UserCode.IsValidFormat(code)
-            && Hasher.VerifyHashedPassword(null!, stored.Hash, code) != PasswordVerificationResult.Failed;
-        var unlocked = Codes.Where(c => c.UserId == userId && (c.LockedUntil == null || c.LockedUntil <= now));
-        if (correct)
+            && Hasher.VerifyHashedPassword(null!, hashes[0], code) != PasswordVerificationResult.Failed;
+        if (!correct)
         {
-            await unlocked.Where(c => c.FailedAttempts > 0 || c.LockedUntil != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.FailedAttempts, 0).SetProperty(c => c.LockedUntil, (DateTimeOffset?)null), cancellationToken);
-            return UserCodeVerification.Correct;
+            return UserCodeVerification.Wrong;
         }
 
-        var lockUntil = now + UserCode.LockDuration;
-        await unlocked.ExecuteUpdateAsync(
-            s => s
-                .SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1 >= UserCode.MaxFailuresInARow ? 0 : c.FailedAttempts + 1)
-                .SetProperty(c => c.LockedUntil, c => c.FailedAttempts + 1 >= UserCode.MaxFailuresInARow ? lockUntil : c.LockedUntil),
-            cancellationToken);
-        return UserCodeVerification.Wrong;
+        await Codes.Where(c => c.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.FailedAttempts, 0).SetProperty(c => c.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+        return UserCodeVerification.Correct;
     }
 
     public Task<bool> HasCodeAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken) =>
