@@ -22,7 +22,12 @@ public class AccountPageTests(CibaServerFixture server) : IClassFixture<CibaServ
 
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("[data-recent-requests] li").First).ToContainTextAsync("Demo Kiosk");
-            await Assertions.Expect(page.Locator("[data-account-sections] li")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("[data-account-sections] li")).ToHaveCountAsync(4);
+            foreach (var section in new[] { "Signed-in applications", "User code", "Authenticator app", "Passkeys" })
+            {
+                await Assertions.Expect(page.Locator("[data-account-sections]").GetByRole(AriaRole.Link, new() { Name = section, Exact = true })).ToBeVisibleAsync();
+            }
+
             await page.AssertAccessibleAsync("the account home");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "User code" }).ClickAsync();

@@ -15,15 +15,15 @@ public class UsersConsoleTests(CibaWebFactory factory) : IClassFixture<CibaWebFa
     {
         using var admin = await ConsoleSession.AdminAsync(factory);
 
-        using var response = await CreateUserAsync(admin, "carol", "Carol-Passw0rd!", mobile: "+1 (555) 010-0077", administrator: true);
+        using var response = await CreateUserAsync(admin, "dora", "Dora-Passw0rd!", mobile: "+1 (555) 010-0077", administrator: true);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var carol = await UserAsync("carol");
-        Assert.Equal("+15550100077", carol.PhoneNumber);
-        Assert.Equal("carol@demo.test", carol.Email);
-        Assert.True(carol.EmailConfirmed);
-        Assert.True(await IsAdministratorAsync(carol));
-        using var session = await ConsoleSession.SignInAsync(factory, "carol", "Carol-Passw0rd!");
+        var dora = await UserAsync("dora");
+        Assert.Equal("+15550100077", dora.PhoneNumber);
+        Assert.Equal("dora@demo.test", dora.Email);
+        Assert.True(dora.EmailConfirmed);
+        Assert.True(await IsAdministratorAsync(dora));
+        using var session = await ConsoleSession.SignInAsync(factory, "dora", "Dora-Passw0rd!");
         using var console = await session.GetAsync("/t/demo/console/users");
         Assert.Equal(HttpStatusCode.OK, console.StatusCode);
     }
