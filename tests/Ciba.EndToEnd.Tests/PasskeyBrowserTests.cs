@@ -1,5 +1,6 @@
 using Ciba.Application.Console.Organizations;
 using Ciba.Infrastructure.Persistence;
+using Ciba.Testing;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -89,6 +90,43 @@ public sealed class PasskeyBrowserTests(CibaServerFixture server) : IClassFixtur
             await SignInWithPasskeyAsync(page, "demo", "/t/demo/account/passkeys");
             await Assertions.Expect(page.GetByRole(AriaRole.Alert).First).ToContainTextAsync("That passkey could not sign you in");
             Assert.Empty(await SessionMethodsAsync(page, "demo"));
+        });
+
+    /// <summary>
+    /// product.md §16: a request that needs a phishing-resistant sign-in, opened by a person signed in
+    /// with a password who has a passkey, asks for the passkey first (the consent link's step-up),
+    /// and the approval is recorded at that level.
+    /// </summary>
+    [Fact]
+    public Task ConsentLink_NeedingPhishingResistance_StepsUpWithThePasskey_ThenApprovesAtPhr() =>
+        BrowserTest.RunAsync(NewPhoneContextAsync(), async page =>
+        {
+            await AddAuthenticatorAsync(page, synced: false);
+            await SignInWithPasswordAsync(page, "demo", "bob", "Bob-Passw0rd!", "/t/demo/account/passkeys");
+            await AddPasskeyAsync(page, "Bob's phone");
+            var key = await AuthRequests.CreatePendingAsync(server.Services, "bob", "Code 7731");
+            var hash = Application.Common.Security.SecretHashing.HashToken(key);
+            await using (var scope = server.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<CibaDbContext>();
+                var pending = await db.BackchannelRequests.SingleAsync(r => r.LinkKeyHash == hash);
+                pending.RequireAcr(Domain.Authentication.AcrLevels.PhishingResistant, []);
+                await db.SaveChangesAsync();
+            }
+
+            await page.GotoAsync(AuthRequests.LinkPath(key));
+
+            await page.WaitForURLAsync("**/t/demo/passkeys/step-up?*");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
+            await page.WaitForURLAsync("**" + AuthRequests.LinkPath(key));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await page.WaitForURLAsync("**/t/demo/oauth2/ciba_authorize/done?outcome=approved");
+
+            await using var read = server.Services.CreateAsyncScope();
+            var request = await read.ServiceProvider.GetRequiredService<CibaDbContext>().BackchannelRequests.AsNoTracking().SingleAsync(r => r.LinkKeyHash == hash);
+            Assert.Equal(Domain.Backchannel.BackchannelRequestStatus.Approved, request.Status);
+            Assert.Equal(Domain.Authentication.AcrLevels.PhishingResistant, request.Acr);
+            Assert.Contains("hwk", request.Amr!.Split(' '));
         });
 
     [Fact]
