@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
-#   bench/run.sh [--seconds 20] [--warmup 20] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
-#                [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000] [--pg-stat]
+#   bench/run.sh [--seconds 20] [--warmup 30] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
+#                [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000] [--pg-stat] [--profile FILE]
+# --profile FILE: samples the server's CPU over the measured window with `perf record` (JIT frames
+# named through DOTNET_PerfMapEnabled) into FILE and prints the hottest symbols; `perf report -i FILE`
+# reads it further. One scenario at a time makes the profile readable.
 # --pg-stat: loads pg_stat_statements and prints, after the run, the statements by total time with
 # their calls and rows (round trips and rows per request are these over the requests made).
 # --users N: the server seeds N synthetic users (CIBA_DEMO_USERS) and the backchannel requests name
@@ -14,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-seconds=20; warmup=20; concurrency=32; users=20000; scenario=all; pgbench=""; pgstat=""; telemetry=off; trace_ratio=0.1
+seconds=20; warmup=30; concurrency=32; users=20000; scenario=all; pgbench=""; pgstat=""; profile=""; telemetry=off; trace_ratio=0.1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
     --scenario) scenario="$2"; shift 2 ;;
     --pgbench) pgbench=1; shift ;;
     --pg-stat) pgstat=1; shift ;;
+    --profile) profile="$2"; shift 2 ;;
     --telemetry) telemetry="$2"; shift 2 ;;
     --trace-ratio) trace_ratio="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -57,6 +61,7 @@ dotnet build src/Ciba.Web -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build bench/Ciba.Bench -c Release -nologo -v q -clp:ErrorsOnly
 
 telemetry_env=()
+[ -n "$profile" ] && telemetry_env+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 urls="$url"
 metrics_port=$(free_port)
 case "$telemetry" in
@@ -107,8 +112,19 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreS
 if [ -n "$pgstat" ]; then
   "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" ciba_bench >/dev/null
 fi
+profiler_pid=""
+if [ -n "$profile" ]; then
+  ( sleep "$warmup"; exec perf record -e cpu-clock -F 499 -g -p "$server_pid" -o "$profile" -- sleep "$seconds" >/dev/null 2>&1 ) &
+  profiler_pid=$!
+fi
 dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
   --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$server_pid" --users "$users"
+
+if [ -n "$profiler_pid" ]; then
+  wait "$profiler_pid" || true
+  echo "Server CPU samples by symbol (perf, measured window; full report: perf report -i $profile):"
+  perf report -i "$profile" --no-children --sort dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -45
+fi
 
 if [ -n "$pgstat" ]; then
   echo "PostgreSQL statements (warm-up and measured window; per request = calls / requests of both):"
