@@ -119,9 +119,21 @@ public static class Accessibility
 
             try
             {
-                // An abandoned audit may still run in the page; axe-core refuses a second run at once.
+                // An abandoned audit may still run in the page; axe-core refuses a second run at once,
+                // so this one starts again until that run has ended (within the full audit timeout).
                 await Task.WhenAny(_abandoned, Task.Delay(_waitTimeout));
-                return await AuditAsync(_page, state);
+                var deadline = DateTime.UtcNow + AuditTimeout;
+                while (true)
+                {
+                    try
+                    {
+                        return await AuditAsync(_page, state);
+                    }
+                    catch (PlaywrightException running) when (running.Message.Contains("Axe is already running", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(250));
+                    }
+                }
             }
             finally
             {
