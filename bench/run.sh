@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
-#   bench/run.sh [--seconds 20] [--warmup 30] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
+#   bench/run.sh [--seconds 20] [--warmup 60] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
 #                [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000] [--pg-stat] [--profile FILE]
 # --profile FILE: samples the server's CPU over the measured window with `perf record` (JIT frames
 # named through DOTNET_PerfMapEnabled) into FILE and prints the hottest symbols; `perf report -i FILE`
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-seconds=20; warmup=30; concurrency=32; users=20000; scenario=all; pgbench=""; pgstat=""; profile=""; telemetry=off; trace_ratio=0.1
+seconds=20; warmup=60; concurrency=32; users=20000; scenario=all; pgbench=""; pgstat=""; profile=""; telemetry=off; trace_ratio=0.1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
