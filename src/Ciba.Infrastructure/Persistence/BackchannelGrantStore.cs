@@ -105,7 +105,8 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
         poll.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BackchannelAuthenticationRequest.SlowDownIncrementSeconds });
         batch.BatchCommands.Add(poll);
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // ADR 0033: prepared once per connection, then only bound and executed.
+        await using var reader = await batch.ExecutePreparedReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -144,7 +145,7 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
 
         batch.BatchCommands.Add(update);
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecutePreparedReaderAsync(cancellationToken);
         if (!durable)
         {
             await reader.NextResultAsync(cancellationToken);

@@ -9,7 +9,8 @@ namespace Ciba.Infrastructure.Persistence;
 /// to the pool (Ciba sets no session state), and no automatic statement preparation
 /// (<c>Max Auto Prepare=0</c>): a statement that fails while being auto-prepared can leave a pooled
 /// connection out of step with the server, so the next request on it fails (npgsql/npgsql#6391;
-/// issue 9 item 3; ADR 0020). A connection string that sets either option keeps its own value.
+/// issue 9 item 3; ADR 0020). The hot statements are prepared explicitly instead (ADR 0033,
+/// <see cref="PreparedStatements"/>). A connection string that sets either option keeps its own value.
 /// </summary>
 public static class CibaDataSource
 {

@@ -176,6 +176,62 @@ public class BackchannelInitiationStoreTests(ApplicationFixture fixture) : IClas
         Assert.Equal(3, await CountRequestsAsync());
     }
 
+    [Fact]
+    public async Task SaveAccepted_WritesEveryColumnOfTheRequestTheAuditEventAndTheMessage_AsTheModelMapsThem()
+    {
+        var now = fixture.Time.GetUtcNow();
+        var request = BackchannelAuthenticationRequest.Create(
+            _organization.Id, _kiosk.Id, _alice.Id, SecretHashing.HashToken("full"), SecretHashing.HashToken("full-link"),
+            "openid profile", "Code 1234", NotificationChannels.Email | NotificationChannels.Sms, 300, 5, now);
+        var message = OutgoingMessage.Create(_organization.Id, request.Id, MessageChannel.Sms, "+441234567890", "protected", request.ExpiresAt, now);
+        var audit = Ciba.Domain.Audit.AuditEvent.Create(
+            _organization.Id, "backchannel.accepted", Ciba.Domain.Audit.AuditOutcome.Succeeded, Ciba.Domain.Audit.AuditActorKind.Client, "kiosk", now,
+            _alice.Id, _kiosk.Id, "alice", "Scope: openid", "203.0.113.7");
+        var written = await fixture.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CibaDbContext>();
+            db.BackchannelRequests.Add(request);
+            db.OutgoingMessages.Add(message);
+            db.AuditEvents.Add(audit);
+            Assert.True(PreparedInserts.CanWrite(db));
+            await sp.GetRequiredService<IBackchannelInitiationStore>().SaveAcceptedAsync(default);
+            Assert.All(db.ChangeTracker.Entries(), e => Assert.Equal(Microsoft.EntityFrameworkCore.EntityState.Unchanged, e.State));
+            return db.ChangeTracker.Entries().Select(e => (e.Metadata.ClrType, Values: e.CurrentValues.Clone())).ToList();
+        });
+
+        await fixture.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CibaDbContext>();
+            var read = new object[]
+            {
+                await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.BackchannelRequests, r => r.Id == request.Id),
+                await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.OutgoingMessages, m => m.Id == message.Id),
+                await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.AuditEvents, a => a.Id == audit.Id),
+            };
+            foreach (var entity in read)
+            {
+                var stored = db.Entry(entity).CurrentValues;
+                var expected = written.Single(w => w.ClrType == entity.GetType()).Values;
+                foreach (var property in stored.Properties)
+                {
+                    var want = expected[property];
+                    var got = stored[property];
+                    if (want is DateTimeOffset wantTime && got is DateTimeOffset gotTime)
+                    {
+                        // PostgreSQL keeps microseconds.
+                        Assert.True((wantTime - gotTime).Duration() < TimeSpan.FromMilliseconds(1), $"{entity.GetType().Name}.{property.Name}");
+                    }
+                    else
+                    {
+                        Assert.True(Equals(want, got) || (want is byte[] a && got is byte[] b && a.SequenceEqual(b)), $"{entity.GetType().Name}.{property.Name}: {want} != {got}");
+                    }
+                }
+            }
+
+            return 0;
+        });
+    }
+
     private Task<int> SaveAcceptedAsync(BackchannelAuthenticationRequest[] requests, OutgoingMessage? message = null) =>
         fixture.InScopeAsync(async sp =>
         {

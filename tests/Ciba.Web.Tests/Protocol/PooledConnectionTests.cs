@@ -1,5 +1,8 @@
 using System.Net;
+using Ciba.Application.Backchannel.Initiate;
+using Ciba.Application.Backchannel.Redeem;
 using Ciba.Application.Common.Interfaces;
+using Ciba.Application.Common.Security;
 using Ciba.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -81,7 +84,121 @@ public sealed class PooledConnectionTests(SingleConnectionFactory factory) : ICl
         }
     }
 
+    /// <summary>
+    /// ADR 0033: the poll's statement is prepared explicitly on the connection. An execution of it that
+    /// fails (here: cancelled while it waits for a row lock another session holds) leaves the one
+    /// connection usable and the statement still prepared.
+    /// </summary>
+    [Fact]
+    public async Task PreparedPoll_CancelledWhileItWaitsForALock_TheNextPollsOnTheConnectionAnswer()
+    {
+        var (authReqId, _) = await _client.StartExternalAsync(loginHint: "alice");
+        using (var first = await _client.PollAsync(authReqId))
+        {
+            await ProtocolClient.AssertOAuthErrorAsync(first, HttpStatusCode.BadRequest, "authorization_pending");
+        }
+
+        Assert.Contains(await PreparedStatementsAsync(), s => s.Contains("\"AuthReqIdHash\" = $2", StringComparison.Ordinal));
+        var hash = SecretHashing.HashToken(authReqId);
+        var applicationId = await ApplicationIdAsync("demo-tv");
+
+        await using (var holder = new NpgsqlConnection(factory.ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var transaction = await holder.BeginTransactionAsync();
+            await using (var lockRow = new NpgsqlCommand("""SELECT 1 FROM "BackchannelRequests" WHERE "AuthReqIdHash" = $1 FOR UPDATE""", holder, transaction))
+            {
+                lockRow.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
+                Assert.Equal(1, await lockRow.ExecuteScalarAsync());
+            }
+
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IBackchannelGrantStore>()
+                    .TryPollPendingAsync(applicationId, hash, factory.Time.GetUtcNow(), cancel.Token);
+            });
+            await transaction.RollbackAsync();
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var poll = await _client.PollAsync(authReqId);
+            Assert.Equal(HttpStatusCode.BadRequest, poll.StatusCode);
+            using var json = await ProtocolClient.ReadJsonAsync(poll);
+            Assert.Contains(json.RootElement.GetProperty("error").GetString(), new[] { "authorization_pending", "slow_down" });
+        }
+
+        Assert.Contains(await PreparedStatementsAsync(), s => s.Contains("\"AuthReqIdHash\" = $2", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// ADR 0033: the backchannel request's lookup is prepared explicitly. An execution of it that fails
+    /// (cancelled while a table lock blocks it) leaves the one connection usable.
+    /// </summary>
+    [Fact]
+    public async Task PreparedInitiationLookup_CancelledWhileBlocked_TheNextRequestOnTheConnectionSucceeds()
+    {
+        _ = await _client.StartExternalAsync(loginHint: "alice");
+        Assert.Contains(await PreparedStatementsAsync(), s => s.Contains("LIMIT 2", StringComparison.Ordinal));
+        var organization = await OrganizationIdAsync();
+
+        await using (var holder = new NpgsqlConnection(factory.ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var transaction = await holder.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand("""LOCK TABLE "AspNetUsers" IN ACCESS EXCLUSIVE MODE""", holder, transaction))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IBackchannelInitiationStore>()
+                    .FindAsync(organization, "demo-tv", "alice", cancel.Token);
+            });
+            await transaction.RollbackAsync();
+        }
+
+        var (authReqId, _) = await _client.StartExternalAsync(loginHint: "alice");
+        using var poll = await _client.PollAsync(authReqId);
+        await ProtocolClient.AssertOAuthErrorAsync(poll, HttpStatusCode.BadRequest, "authorization_pending");
+    }
+
     public void Dispose() => _client.Dispose();
+
+    /// <summary>The statements prepared on the app's one pooled connection.</summary>
+    private async Task<List<string>> PreparedStatementsAsync()
+    {
+        var dataSource = factory.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT statement FROM pg_prepared_statements", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var statements = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            statements.Add(reader.GetString(0));
+        }
+
+        return statements;
+    }
+
+    private async Task<Guid> ApplicationIdAsync(string clientId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IApplicationDbContext>();
+        return await db.Applications.Where(a => a.ClientId == clientId).Select(a => a.Id).SingleAsync();
+    }
+
+    private async Task<Guid> OrganizationIdAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var organization = await scope.ServiceProvider.GetRequiredService<IOrganizationLookup>().FindByHandleAsync("demo", CancellationToken.None);
+        return organization!.Id;
+    }
 
     private async Task<bool> QueryClientAsync(string clientId)
     {
