@@ -151,7 +151,7 @@ dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$(IFS=,; echo 
 if [ -n "$profiler_pid" ]; then
   wait "$profiler_pid" || true
   echo "Server CPU samples by symbol (perf, measured window; full report: perf report -i $profile):"
-  perf report -i "$profile" --no-children --sort dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -45
+  perf report -i "$profile" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -45 || true
 fi
 
 if [ -n "$pgstat" ]; then
