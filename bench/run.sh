@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
-#   bench/run.sh [--seconds 20] [--warmup 60] [--concurrency 32] [--scenario all|backchannel|poll] [--pgbench]
-#                [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000] [--pg-stat] [--profile FILE]
-# --profile FILE: samples the server's CPU over the measured window with `perf record` (JIT frames
+#   bench/run.sh [--seconds 20] [--warmup 60] [--concurrency 32] [--scenario all|backchannel|notify|poll|redeem]
+#                [--nodes 1] [--pgbench] [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000]
+#                [--redeem-factor 2] [--pg-stat] [--profile FILE]
+# Scenarios (all: in this order): backchannel (External channel, demo-kiosk), notify (Email + SMS
+# through the outbox, demo-tv), poll (pending / slow_down), redeem (polls of approved requests).
+# --nodes 2: two servers on two ports over the one database (the first migrates and seeds, the
+# second starts once the first is ready); the load tool's connections alternate between them and
+# the server CPU per request counts both. PostgreSQL CPU counts this cluster's processes only.
+# --redeem-factor F: the redeem scenario prepares the warm-up's rate × seconds × F approved
+# requests for the measured window (each is redeemed once) and fails loudly if they run out.
+# --profile FILE: samples the (first) server's CPU over the measured window with `perf record` (JIT frames
 # named through DOTNET_PerfMapEnabled) into FILE and prints the hottest symbols; `perf report -i FILE`
 # reads it further. One scenario at a time makes the profile readable.
+# Server logs: .data/bench-server.log (and -2, … for more nodes), so checkouts side by side do not
+# overwrite each other's.
 # --pg-stat: loads pg_stat_statements and prints, after the run, the statements by total time with
 # their calls and rows (round trips and rows per request are these over the requests made).
 # --users N: the server seeds N synthetic users (CIBA_DEMO_USERS) and the backchannel requests name
@@ -18,6 +28,7 @@ cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
 seconds=20; warmup=60; concurrency=32; users=20000; scenario=all; pgbench=""; pgstat=""; profile=""; telemetry=off; trace_ratio=0.1
+nodes=1; redeem_factor=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -30,14 +41,18 @@ while [ $# -gt 0 ]; do
     --profile) profile="$2"; shift 2 ;;
     --telemetry) telemetry="$2"; shift 2 ;;
     --trace-ratio) trace_ratio="$2"; shift 2 ;;
+    --nodes) nodes="$2"; shift 2 ;;
+    --redeem-factor) redeem_factor="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+case "$nodes" in ''|*[!0-9]*|0) echo "--nodes is a whole number from 1" >&2; exit 2 ;; esac
+case "$scenario" in all|backchannel|notify|poll|redeem) ;; *) echo "--scenario is all, backchannel, notify, poll or redeem" >&2; exit 2 ;; esac
 
 ensure_postgres_binaries
 data_dir="$PWD/.data/bench-postgres"
 port=$(free_port)
-pg_opts="-c max_connections=200"
+pg_opts="-c max_connections=$((100 * nodes + 100))"
 [ -n "$pgstat" ] && pg_opts="$pg_opts -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 # A cluster left running by an earlier run may lack the library: restart it with these options.
 stop_cluster "$data_dir"
@@ -46,12 +61,12 @@ psql="$(pg_bin_dir)/psql"
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS ciba_bench WITH (FORCE)" postgres
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba_bench" postgres
 
-app_port=$(free_port)
-url="http://127.0.0.1:$app_port"
-server_pid=""; sink_pid=""; scraper_pid=""
+db="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres"
+postmaster_pid=$(head -1 "$data_dir/postmaster.pid")
+server_pids=(); server_urls=(); metrics_ports=(); sink_pid=""; scraper_pid=""
 cleanup() {
   [ -n "$scraper_pid" ] && kill "$scraper_pid" 2>/dev/null
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for pid in ${server_pids[@]+"${server_pids[@]}"}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
   stop_cluster "$data_dir"
 }
@@ -60,18 +75,11 @@ trap cleanup EXIT
 dotnet build src/Ciba.Web -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build bench/Ciba.Bench -c Release -nologo -v q -clp:ErrorsOnly
 
-telemetry_env=()
-[ -n "$profile" ] && telemetry_env+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
-urls="$url"
-metrics_port=$(free_port)
 case "$telemetry" in
-  off) ;;
-  metrics|on)
-    urls="$url;http://127.0.0.1:$metrics_port"
-    telemetry_env+=(Ciba__Telemetry__Metrics__Enabled=true Ciba__Telemetry__Prometheus__Enabled=true "Ciba__Telemetry__Prometheus__Port=$metrics_port")
-    if [ "$telemetry" = on ]; then
-      sink_port=$(free_port)
-      python3 - "$sink_port" <<'PY' &
+  off|metrics) ;;
+  on)
+    sink_port=$(free_port)
+    python3 - "$sink_port" <<'PY' &
 import http.server, sys
 class Sink(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
@@ -80,50 +88,70 @@ class Sink(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args): pass
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
 PY
-      sink_pid=$!
-      telemetry_env+=(Ciba__Telemetry__Traces__Enabled=true "Ciba__Telemetry__Traces__SampleRatio=$trace_ratio" "Ciba__Telemetry__OtlpEndpoint=http://127.0.0.1:$sink_port/")
-    fi ;;
+    sink_pid=$! ;;
   *) echo "--telemetry is off, metrics or on" >&2; exit 2 ;;
 esac
 
-env "${telemetry_env[@]}" \
-ASPNETCORE_ENVIRONMENT=Development \
-CIBA_DEMO_USERS="$users" \
-ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100${CIBA_BENCH_DB_OPTIONS:-}" \
-Ciba__PublicOrigin="$url" \
-Logging__LogLevel__Default=Warning \
-  dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --contentRoot "$PWD/src/Ciba.Web" --urls "$urls" >/tmp/ciba-bench-server.log 2>&1 &
-server_pid=$!
+# start_node N: starts node N (1, 2, …) on a free port and waits until it is ready. Every node has
+# the first node's public origin, as nodes behind one load balancer do (one issuer).
+start_node() {
+  local n="$1" url urls log env_=() metrics_port
+  url="http://127.0.0.1:$(free_port)"
+  urls="$url"
+  log="$PWD/.data/bench-server.log"
+  [ "$n" -gt 1 ] && log="$PWD/.data/bench-server-$n.log"
+  [ "$n" = 1 ] && [ -n "$profile" ] && env_+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+  if [ "$telemetry" != off ]; then
+    metrics_port=$(free_port)
+    urls="$url;http://127.0.0.1:$metrics_port"
+    metrics_ports+=("$metrics_port")
+    env_+=(Ciba__Telemetry__Metrics__Enabled=true Ciba__Telemetry__Prometheus__Enabled=true "Ciba__Telemetry__Prometheus__Port=$metrics_port")
+    [ "$telemetry" = on ] && env_+=(Ciba__Telemetry__Traces__Enabled=true "Ciba__Telemetry__Traces__SampleRatio=$trace_ratio" "Ciba__Telemetry__OtlpEndpoint=http://127.0.0.1:$sink_port/")
+  fi
+  env ${env_[@]+"${env_[@]}"} \
+  ASPNETCORE_ENVIRONMENT=Development \
+  CIBA_DEMO_USERS="$users" \
+  ConnectionStrings__Ciba="$db;Maximum Pool Size=100${CIBA_BENCH_DB_OPTIONS:-}" \
+  Ciba__PublicOrigin="${server_urls[0]:-$url}" \
+  Logging__LogLevel__Default=Warning \
+    dotnet src/Ciba.Web/bin/Release/net10.0/Ciba.Web.dll --contentRoot "$PWD/src/Ciba.Web" --urls "$urls" >"$log" 2>&1 &
+  server_pids+=($!)
+  server_urls+=("$url")
+  for _ in $(seq 1 120); do
+    curl -fsS "$url/readyz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fsS "$url/readyz" >/dev/null || { echo "server $n did not become ready"; cat "$log"; exit 1; }
+}
 
-for _ in $(seq 1 120); do
-  curl -fsS "$url/readyz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fsS "$url/readyz" >/dev/null || { echo "server did not become ready"; cat /tmp/ciba-bench-server.log; exit 1; }
+# The first node migrates and seeds alone; the others start once it is ready.
+for n in $(seq 1 "$nodes"); do start_node "$n"; done
 
 if [ "$telemetry" != off ]; then
-  # Prometheus scrapes every 5 s, as a busy installation might.
-  ( while sleep 5; do curl -fsS "http://127.0.0.1:$metrics_port/metrics" >/dev/null 2>&1; done ) &
+  # Prometheus scrapes every node every 5 s, as a busy installation might.
+  ( while sleep 5; do for p in "${metrics_ports[@]}"; do curl -fsS "http://127.0.0.1:$p/metrics" >/dev/null 2>&1; done; done ) &
   scraper_pid=$!
 fi
 
-echo "telemetry: $telemetry$([ "$telemetry" = on ] && echo " (traces sampled at $trace_ratio)")"
+echo "telemetry: $telemetry$([ "$telemetry" = on ] && echo " (traces sampled at $trace_ratio)"); nodes: $nodes"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$psql" --version | awk '{print $3}') on the same machine"
 if [ -n "$pgstat" ]; then
   "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" ciba_bench >/dev/null
 fi
 profiler_pid=""
 if [ -n "$profile" ]; then
-  ( sleep "$warmup"; exec perf record -e cpu-clock -F 499 -g -p "$server_pid" -o "$profile" -- sleep "$seconds" >/dev/null 2>&1 ) &
+  ( sleep "$warmup"; exec perf record -e cpu-clock -F 499 -g -p "${server_pids[0]}" -o "$profile" -- sleep "$seconds" >/dev/null 2>&1 ) &
   profiler_pid=$!
 fi
-dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
-  --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$server_pid" --users "$users"
+bench_status=0
+dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$(IFS=,; echo "${server_urls[*]}")" --scenario "$scenario" \
+  --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$(IFS=,; echo "${server_pids[*]}")" --users "$users" \
+  --db "$db" --postgres-pid "$postmaster_pid" --redeem-factor "$redeem_factor" || bench_status=$?
 
 if [ -n "$profiler_pid" ]; then
   wait "$profiler_pid" || true
   echo "Server CPU samples by symbol (perf, measured window; full report: perf report -i $profile):"
-  perf report -i "$profile" --no-children --sort dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -45
+  perf report -i "$profile" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -45 || true
 fi
 
 if [ -n "$pgstat" ]; then
@@ -145,3 +173,4 @@ SQL
   echo -n "  single-row update (one lookup, one write): "
   "$(pg_bin_dir)/pgbench" -h 127.0.0.1 -p "$port" -U postgres -f /tmp/ciba-pgbench-update.sql -c "$concurrency" -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E '^tps' | head -1
 fi
+exit "$bench_status"

@@ -3,7 +3,7 @@
 # with telemetry off and one with metrics (Prometheus, scraped every 5 s) and traces (sampled at
 # --trace-ratio, exported over OTLP to a local sink), benchmarked in alternation so that whatever
 # else the machine is doing weighs on both alike.
-#   bench/telemetry-ab.sh [--rounds 4] [--seconds 10] [--warmup 5] [--concurrency 32] [--scenario poll|backchannel] [--trace-ratio 0.1|none]
+#   bench/telemetry-ab.sh [--rounds 4] [--seconds 10] [--warmup 5] [--concurrency 32] [--scenario poll|backchannel|notify|redeem] [--trace-ratio 0.1|none]
 # (--trace-ratio none: the "on" server has metrics only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +30,8 @@ psql="$(pg_bin_dir)/psql"
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS ciba_bench WITH (FORCE)" postgres
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba_bench" postgres
 
+db="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres"
+postmaster_pid=$(head -1 "$data_dir/postmaster.pid")
 off_pid=""; on_pid=""; sink_pid=""; scraper_pid=""
 cleanup() {
   [ -n "$scraper_pid" ] && kill "$scraper_pid" 2>/dev/null
@@ -54,7 +56,9 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
 PY
 sink_pid=$!
 
-common=(ASPNETCORE_ENVIRONMENT=Development "ConnectionStrings__Ciba=Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres;Maximum Pool Size=100" Logging__LogLevel__Default=Warning)
+# The requests name the synthetic users in turn, so the per-person limits (product.md §14) are not hit.
+users=20000
+common=(ASPNETCORE_ENVIRONMENT=Development "CIBA_DEMO_USERS=$users" "ConnectionStrings__Ciba=$db;Maximum Pool Size=100" Logging__LogLevel__Default=Warning)
 start_server() { # name url extra-env...
   local log="/tmp/ciba-bench-$1.log" url="$2"; shift 2
   env "${common[@]}" "Ciba__PublicOrigin=${url%%;*}" "$@" \
@@ -87,6 +91,7 @@ for round in $(seq 1 "$rounds"); do
     if [ "$side" = off ]; then url="$off_url"; pid="$off_pid"; else url="$on_url"; pid="$on_pid"; fi
     printf 'round %s %-3s ' "$round" "$side"
     dotnet bench/Ciba.Bench/bin/Release/net10.0/Ciba.Bench.dll --url "$url" --scenario "$scenario" \
-      --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$pid" | grep -E '^(backchannel|poll) '
+      --concurrency "$concurrency" --seconds "$seconds" --warmup "$warmup" --server-pid "$pid" --users "$users" \
+      --db "$db" --postgres-pid "$postmaster_pid" | grep -E '^(backchannel|notify|poll|redeem) '
   done
 done
