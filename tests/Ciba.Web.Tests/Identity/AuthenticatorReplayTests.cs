@@ -217,6 +217,34 @@ public partial class AuthenticatorReplayTests(CibaWebFactory factory) : IClassFi
         Assert.Equal(1, (await Task.WhenAll(checks)).Count(accepted => accepted));
     }
 
+    [Fact]
+    public async Task UserManager_OneRecoveryCodeRedeemedEightTimesAtOnce_IsAcceptedExactlyOnce()
+    {
+        var (userName, _) = await AuthenticatorUsers.CreateWithAppAsync(factory, "xan", Password);
+        var codes = new List<string>();
+        await AuthenticatorUsers.InDemoAsync(factory, async users =>
+            codes.AddRange((await users.Manager.GenerateNewTwoFactorRecoveryCodesAsync((await users.Manager.FindByNameAsync(userName))!, 10))!));
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var redemptions = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var redeemed = false;
+            await AuthenticatorUsers.InDemoAsync(factory, async users =>
+            {
+                var user = (await users.Manager.FindByNameAsync(userName))!;
+                await start.Task;
+                redeemed = (await users.Manager.RedeemTwoFactorRecoveryCodeAsync(user, codes[0])).Succeeded;
+            });
+            return redeemed;
+        })).ToList();
+        await Task.Delay(200);
+        start.SetResult();
+
+        Assert.Equal(1, (await Task.WhenAll(redemptions)).Count(redeemed => redeemed));
+        await AuthenticatorUsers.InDemoAsync(factory, async users =>
+            Assert.Equal(9, await users.Manager.CountRecoveryCodesAsync((await users.Manager.FindByNameAsync(userName))!)));
+    }
+
     /// <summary>A new browser that gave the person's password and now stands at the code step.</summary>
     private async Task<ConsoleSession> PasswordThenAsync(string userName)
     {
