@@ -108,6 +108,7 @@ public static class DependencyInjection
             .AddUserStore<OrganizationScopedUserStore>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<CibaUserClaimsPrincipalFactory>();
         services.AddScoped<IAccountSignIn, AccountSignIn>();
         AddPasskeys(services);

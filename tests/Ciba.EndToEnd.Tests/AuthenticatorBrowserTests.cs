@@ -13,7 +13,8 @@ namespace Ciba.EndToEnd.Tests;
 
 /// <summary>
 /// The authenticator app in a phone browser (product.md §16, ADR 0029): enrolment with the typed
-/// key, the recovery codes, and the code step of a sign-in, with codes computed here (RFC 6238).
+/// key, the recovery codes, and the code step of a sign-in, with codes computed here (RFC 6238) for
+/// the server's clock.
 /// Every page state is audited with axe.
 /// </summary>
 public class AuthenticatorBrowserTests(CibaServerFixture server) : IClassFixture<CibaServerFixture>
@@ -33,11 +34,11 @@ public class AuthenticatorBrowserTests(CibaServerFixture server) : IClassFixture
             await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code of the key for your authenticator app" })).ToBeVisibleAsync();
             key = (await page.Locator("#authenticator-key").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 
-            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.WrongCode(key));
+            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.WrongCode(key, server.Time.GetUtcNow()));
             await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The code is not right");
 
-            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key));
+            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key, server.Time.GetUtcNow()));
             await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Save your recovery codes");
             await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
@@ -52,11 +53,13 @@ public class AuthenticatorBrowserTests(CibaServerFixture server) : IClassFixture
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/t/demo/login/code\\?returnUrl="));
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Enter your code");
 
-            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.WrongCode(key));
+            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.WrongCode(key, server.Time.GetUtcNow()));
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The code is not right");
 
-            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key));
+            // Half a minute after enrolment: the code that turned the app on is spent (ADR 0032), the app shows the next.
+            server.Time.Advance(TimeSpan.FromSeconds(30));
+            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key, server.Time.GetUtcNow()));
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(server.BaseUrl + "/t/demo/account/applications");
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Signed-in applications");
@@ -75,7 +78,7 @@ public class AuthenticatorBrowserTests(CibaServerFixture server) : IClassFixture
             await page.GetByRole(AriaRole.Link, new() { Name = "Use a recovery code" }).ClickAsync();
             await Assertions.Expect(page.GetByLabel("Recovery code")).ToBeVisibleAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Use your authenticator app" }).ClickAsync();
-            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(DemoDataSeeder.AuthenticatorKey));
+            await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(DemoDataSeeder.AuthenticatorKey, server.Time.GetUtcNow()));
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
 
             await Assertions.Expect(page).ToHaveURLAsync(server.BaseUrl + AuthRequests.LinkPath(key));

@@ -9,11 +9,14 @@ public static class Totp
 {
     private const string Base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-    /// <summary>The code for <paramref name="at"/> (default: now, by the real clock, which Identity's check also reads).</summary>
-    public static string Code(string base32Secret, DateTimeOffset? at = null)
+    /// <summary>
+    /// The code for <paramref name="at"/>: the server's clock (its <see cref="TimeProvider"/>, a
+    /// FakeTimeProvider in tests), which the authenticator check reads (ADR 0032).
+    /// </summary>
+    public static string Code(string base32Secret, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(base32Secret);
-        var step = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds() / 30;
+        var step = at.ToUnixTimeSeconds() / 30;
         Span<byte> counter = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(counter, step);
 #pragma warning disable CA5350 // RFC 6238 with SHA-1 is what authenticator apps and Identity's provider compute.
@@ -24,10 +27,10 @@ public static class Totp
         return binary.ToString("D6", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A code that is not valid within Identity's window of ±2 steps around now.</summary>
-    public static string WrongCode(string base32Secret)
+    /// <summary>A code that is not valid within the window of ±2 steps around <paramref name="at"/>.</summary>
+    public static string WrongCode(string base32Secret, DateTimeOffset at)
     {
-        var valid = Enumerable.Range(-3, 7).Select(i => Code(base32Secret, DateTimeOffset.UtcNow.AddSeconds(30 * i))).ToHashSet();
+        var valid = Enumerable.Range(-3, 7).Select(i => Code(base32Secret, at.AddSeconds(30 * i))).ToHashSet();
         return Enumerable.Range(0, 1000).Select(i => i.ToString("D6", CultureInfo.InvariantCulture)).First(c => !valid.Contains(c));
     }
 

@@ -47,6 +47,8 @@ public sealed class CibaDbContext(DbContextOptions<CibaDbContext> options)
 
     public DbSet<SignInThrottleEntry> SignInThrottles => Set<SignInThrottleEntry>();
 
+    public DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<Domain.Protection.RequestReport> RequestReports => Set<Domain.Protection.RequestReport>();

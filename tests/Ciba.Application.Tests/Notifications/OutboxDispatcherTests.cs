@@ -1,11 +1,15 @@
 using Ciba.Application.Common.Paging;
+using Ciba.Application.Notifications;
 using Ciba.Application.Notifications.DevelopmentInbox;
 using Ciba.Application.Notifications.Providers.UpdateEmail;
 using Ciba.Application.Notifications.Providers.UpdateSms;
+using Ciba.Domain.Audit;
 using Ciba.Domain.Notifications;
 using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Notifications.Dispatch;
+using Ciba.Infrastructure.Persistence;
 using Ciba.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -135,6 +139,52 @@ public class OutboxDispatcherTests(ApplicationFixture fixture) : IClassFixture<A
         Assert.Null(message.ProtectedContent);
         Assert.Single(_vonage.Requests);
     }
+
+    /// <summary>
+    /// product.md §14: a message the provider refuses for good, or that runs out of attempts, is
+    /// audited as <c>message.failed</c> with its request's person and application, in the
+    /// transaction that marks it failed, and with nothing of the message, the link or the provider's
+    /// answer and credentials in the row.
+    /// </summary>
+    [Theory]
+    [InlineData(400, false)]
+    [InlineData(503, true)]
+    public async Task DispatchOnce_WhenAMessageFails_AuditsMessageFailed_WithoutSecrets(int status, bool untilAttemptsRunOut)
+    {
+        const string Recipient = "+15550100001";
+        var maxAttempts = fixture.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.MaxAttempts;
+        _vonage.DefaultResponse = new ScriptedResponse(status, $$"""{"echo":"vonage-secret {{NotificationScenario.Link}} {{Recipient}}"}""");
+        var id = await _scenario.EnqueueSignInAsync(_organizationId, MessageChannel.Sms, Recipient, expiresInSeconds: 86400, bindingMessage: "9876");
+        var requestId = (await _scenario.MessageAsync(id)).BackchannelRequestId;
+        var request = await fixture.InScopeAsync(sp => sp.GetRequiredService<CibaDbContext>().BackchannelRequests.AsNoTracking().SingleAsync(r => r.Id == requestId));
+
+        for (var i = 0; i < (untilAttemptsRunOut ? maxAttempts : 1); i++)
+        {
+            Assert.Empty(await FailedAuditAsync());
+            await _scenario.Dispatcher.DispatchOnceAsync();
+            fixture.Time.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        var message = await _scenario.MessageAsync(id);
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        var row = Assert.Single(await FailedAuditAsync());
+        Assert.Equal(
+            (_organizationId, AuditOutcome.Failed, AuditActorKind.System, (string?)null, (Guid?)request.UserId, (Guid?)request.ApplicationId),
+            (row.OrganizationId, row.Outcome, row.ActorKind, row.Actor, row.UserId, row.ApplicationId));
+        Assert.Equal(message.CompletedAt, row.OccurredAt);
+        Assert.Equal("Sms to " + RecipientMasking.Mask(MessageChannel.Sms, Recipient), row.Subject);
+        Assert.Equal(message.LastError, row.Detail);
+        Assert.Contains($"HTTP {status}", row.Detail, StringComparison.Ordinal);
+        var text = string.Join('|', row.Action, row.Actor, row.Subject, row.Detail, row.SourceAddress);
+        foreach (var secret in new[] { Recipient, "vonage-secret", "vonage-key", "raw-link-key-must-not-leak", "authCodeKey", "9876", "Living room TV", "echo" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+    }
+
+    private Task<List<AuditEvent>> FailedAuditAsync() =>
+        fixture.InScopeAsync(sp => sp.GetRequiredService<CibaDbContext>().AuditEvents.AsNoTracking()
+            .Where(e => e.Action == AuditActions.MessageFailed).ToListAsync());
 
     [Fact]
     public async Task DispatchOnce_WhenHttp401_MarksFailed()

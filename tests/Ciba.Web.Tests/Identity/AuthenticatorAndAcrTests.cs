@@ -19,7 +19,7 @@ namespace Ciba.Web.Tests.Identity;
 
 /// <summary>
 /// The authenticator app, the second sign-in step and the acr levels over HTTP (product.md §12, §16,
-/// ADR 0029). Codes are computed here from the secret (RFC 6238), by the real clock as Identity reads it.
+/// ADR 0029). Codes are computed here from the secret (RFC 6238), by the server's clock (ADR 0032).
 /// </summary>
 public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFixture<CibaWebFactory>, IDisposable
 {
@@ -27,6 +27,8 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
     private const string CarolPassword = "Carol-Passw0rd!";
 
     private readonly ProtocolClient _protocol = new(factory);
+
+    private DateTimeOffset Now => factory.Time.GetUtcNow();
 
     public void Dispose()
     {
@@ -79,13 +81,13 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
         Assert.Contains("no-store", codePage.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
 
         using var wrong = await carol.PostFormAsync(
-            "/t/demo/login/code", [new("Code", Totp.WrongCode(DemoDataSeeder.AuthenticatorKey)), new("ReturnUrl", "/t/demo/account/applications")], CodePage);
+            "/t/demo/login/code", [new("Code", Totp.WrongCode(DemoDataSeeder.AuthenticatorKey, Now)), new("ReturnUrl", "/t/demo/account/applications")], CodePage);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         Assert.Contains("The code is not right", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(carol.Cookies.GetAllCookies(), c => c.Name.StartsWith(".ciba.session", StringComparison.Ordinal));
 
         using var right = await carol.PostFormAsync(
-            "/t/demo/login/code", [new("Code", Totp.Code(DemoDataSeeder.AuthenticatorKey)), new("ReturnUrl", "/t/demo/account/applications")], CodePage);
+            "/t/demo/login/code", [new("Code", Totp.Code(DemoDataSeeder.AuthenticatorKey, Now)), new("ReturnUrl", "/t/demo/account/applications")], CodePage);
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         Assert.Equal("/t/demo/account/applications", right.Headers.Location?.OriginalString);
         using var signedIn = await carol.GetAsync("/t/demo/account/applications");
@@ -115,7 +117,7 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
         string[] recoveryCodes;
         using (var erin = await ConsoleSession.SignInAsync(factory, userName, Password))
         {
-            var (key, codes) = await EnrolAsync(erin);
+            var (key, codes) = await EnrolAsync(erin, Now);
             recoveryCodes = codes;
             Assert.Equal(10, recoveryCodes.Length);
             var after = await erin.GetPageAsync(AuthenticatorPage);
@@ -142,7 +144,7 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
     {
         var userName = await CreateUserAsync("dana");
         using var dana = await ConsoleSession.SignInAsync(factory, userName, Password);
-        var (key, _) = await EnrolAsync(dana);
+        var (key, _) = await EnrolAsync(dana, Now);
 
         // Enrolling did not make this password session stronger.
         var (authReqId, linkKey) = await _protocol.StartExternalAsync(loginHint: userName, adjust: form => form["acr_values"] = "urn:ciba:acr:mfa");
@@ -151,7 +153,8 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
         Assert.Equal("/t/demo/login/code?returnUrl=" + Uri.EscapeDataString(link), consent.Headers.Location?.OriginalString);
 
-        using var code = await dana.PostFormAsync("/t/demo/login/code", [new("Code", Totp.Code(key)), new("ReturnUrl", link)], "/t/demo/login/code?returnUrl=" + Uri.EscapeDataString(link));
+        // Enrolment used this step's code, which is accepted once (ADR 0032): the app shows the next one.
+        using var code = await dana.PostFormAsync("/t/demo/login/code", [new("Code", Totp.Code(key, Now.AddSeconds(30))), new("ReturnUrl", link)], "/t/demo/login/code?returnUrl=" + Uri.EscapeDataString(link));
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
         Assert.Equal(link, code.Headers.Location?.OriginalString);
 
@@ -204,21 +207,23 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
     [Fact]
     public async Task ApplicationMinimum_MetWithTheCodeAtSignIn_IsApproved_AndRefreshedIdTokensKeepAcrAndAmr()
     {
+        // A person of this test's own: carol's code for this step is the other sign-in test's (ADR 0032: each code once).
+        var (userName, key) = await AuthenticatorUsers.CreateWithAppAsync(factory, "fay", Password);
         await SetMinimumAsync("demo-kiosk", AcrLevels.MultiFactor);
-        var (authReqId, linkKey) = await _protocol.StartExternalAsync("demo-kiosk", "carol", form => form["scope"] = "openid offline_access");
+        var (authReqId, linkKey) = await _protocol.StartExternalAsync("demo-kiosk", userName, form => form["scope"] = "openid offline_access");
         var link = AuthRequests.LinkPath(linkKey);
-        using var carol = ConsoleSession.Anonymous(factory);
-        using (var password = await carol.PostFormAsync("/t/demo/login", [new("Login", "carol"), new("Password", CarolPassword), new("ReturnUrl", link)]))
+        using var person = ConsoleSession.Anonymous(factory);
+        using (var password = await person.PostFormAsync("/t/demo/login", [new("Login", userName), new("Password", Password), new("ReturnUrl", link)]))
         {
             Assert.Equal("/t/demo/login/code?returnUrl=" + Uri.EscapeDataString(link), password.Headers.Location?.OriginalString);
         }
 
-        using (var code = await carol.PostFormAsync("/t/demo/login/code", [new("Code", Totp.Code(DemoDataSeeder.AuthenticatorKey)), new("ReturnUrl", link)], "/t/demo/login/code?returnUrl=" + Uri.EscapeDataString(link)))
+        using (var code = await person.PostFormAsync("/t/demo/login/code", [new("Code", Totp.Code(key, Now)), new("ReturnUrl", link)], "/t/demo/login/code?returnUrl=" + Uri.EscapeDataString(link)))
         {
             Assert.Equal(link, code.Headers.Location?.OriginalString);
         }
 
-        using var approve = await carol.PostFormAsync("/t/demo/oauth2/ciba_authorize/approve", [new("authCodeKey", linkKey)], link);
+        using var approve = await person.PostFormAsync("/t/demo/oauth2/ciba_authorize/approve", [new("authCodeKey", linkKey)], link);
         Assert.Equal("/t/demo/oauth2/ciba_authorize/done?outcome=approved", approve.Headers.Location?.OriginalString);
 
         using var tokens = await _protocol.PollAsync(authReqId, "demo-kiosk");
@@ -262,17 +267,17 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
     private const string CodePage = "/t/demo/login/code?returnUrl=%2Ft%2Fdemo%2Faccount%2Fapplications";
 
     /// <summary>Turns the authenticator app on from the account page and returns its key and the recovery codes shown.</summary>
-    private static async Task<(string Key, string[] RecoveryCodes)> EnrolAsync(ConsoleSession session)
+    internal static async Task<(string Key, string[] RecoveryCodes)> EnrolAsync(ConsoleSession session, DateTimeOffset now)
     {
         var page = await session.GetPageAsync(AuthenticatorPage);
         var key = KeyPattern().Match(page).Groups[1].Value.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
         Assert.False(string.IsNullOrEmpty(key));
         Assert.Contains("src=\"data:image/png;base64,", page, StringComparison.Ordinal);
 
-        using var wrong = await session.PostFormAsync(AuthenticatorPage, [new("Code", Totp.WrongCode(key))]);
+        using var wrong = await session.PostFormAsync(AuthenticatorPage, [new("Code", Totp.WrongCode(key, now))]);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
 
-        using var confirmed = await session.PostFormAsync(AuthenticatorPage, [new("Code", Totp.Code(key))]);
+        using var confirmed = await session.PostFormAsync(AuthenticatorPage, [new("Code", Totp.Code(key, now))]);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         var body = await confirmed.Content.ReadAsStringAsync();
         Assert.Contains("Save your recovery codes", body, StringComparison.Ordinal);
@@ -280,18 +285,7 @@ public partial class AuthenticatorAndAcrTests(CibaWebFactory factory) : IClassFi
         return (key, codes);
     }
 
-    private async Task<string> CreateUserAsync(string prefix)
-    {
-        var userName = prefix + Guid.NewGuid().ToString("N")[..6];
-        await using var scope = factory.Services.CreateAsyncScope();
-        var provider = scope.ServiceProvider;
-        var organization = (await provider.GetRequiredService<IOrganizationLookup>().FindByHandleAsync("demo", CancellationToken.None))!;
-        provider.GetRequiredService<IOrganizationContext>().Enter(organization.Id, organization.Handle);
-        var result = await provider.GetRequiredService<UserManager<CibaUser>>()
-            .CreateAsync(new CibaUser { OrganizationId = organization.Id, UserName = userName }, Password);
-        Assert.True(result.Succeeded);
-        return userName;
-    }
+    private Task<string> CreateUserAsync(string prefix) => AuthenticatorUsers.CreateAsync(factory, prefix, Password);
 
     private async Task SetMinimumAsync(string clientId, string? level)
     {

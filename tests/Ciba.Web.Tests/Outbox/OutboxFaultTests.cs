@@ -248,16 +248,28 @@ public sealed class OutboxFaultTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    /// <summary>How long a lost commit answer may stay unknown before the test gives up (the restart takes about a second).</summary>
+    private static readonly TimeSpan CommitCheckBudget = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether the message to <paramref name="recipient"/> is in the database. A check that cannot
+    /// reach the database says nothing either way, so it is tried again until it gets an answer:
+    /// writing again on an unknown could send the person a second message.
+    /// </summary>
     private static async Task<bool> WasCommittedAsync(FaultNode node, string recipient)
     {
-        try
+        var deadline = Stopwatch.StartNew();
+        while (true)
         {
-            await using var scope = node.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<CibaDbContext>().OutgoingMessages.AnyAsync(m => m.Recipient == recipient);
-        }
-        catch (Exception exception) when (exception is Npgsql.NpgsqlException or InvalidOperationException)
-        {
-            return false;
+            try
+            {
+                await using var scope = node.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<CibaDbContext>().OutgoingMessages.AnyAsync(m => m.Recipient == recipient);
+            }
+            catch (Exception exception) when ((exception is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException) && deadline.Elapsed < CommitCheckBudget)
+            {
+                await Task.Delay(200);
+            }
         }
     }
 

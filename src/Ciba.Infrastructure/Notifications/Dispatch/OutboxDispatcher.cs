@@ -445,6 +445,11 @@ public sealed partial class OutboxDispatcher(
 
         if (message.Status is DeliveryStatus.Sent or DeliveryStatus.Failed)
         {
+            // The person and application of the message's request, so the audit log's filters find it.
+            var about = message.BackchannelRequestId is { } requestId
+                ? await db.BackchannelRequests.AsNoTracking().Where(r => r.Id == requestId)
+                    .Select(r => new { UserId = (Guid?)r.UserId, ApplicationId = (Guid?)r.ApplicationId }).SingleOrDefaultAsync()
+                : null;
             db.AuditEvents.Add(AuditEvent.Create(
                 message.OrganizationId,
                 message.Status == DeliveryStatus.Sent ? AuditActions.MessageSent : AuditActions.MessageFailed,
@@ -452,6 +457,8 @@ public sealed partial class OutboxDispatcher(
                 AuditActorKind.System,
                 null,
                 now,
+                userId: about?.UserId,
+                applicationId: about?.ApplicationId,
                 subject: $"{message.Channel} to {Masked(message)}",
                 detail: message.Status == DeliveryStatus.Failed ? message.LastError : null));
         }

@@ -890,6 +890,19 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.ToTable("UsedJwtIds", (string)null);
                 });
 
+            modelBuilder.Entity("Ciba.Infrastructure.Identity.AuthenticatorStep", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AuthenticatorSteps", (string)null);
+                });
+
             modelBuilder.Entity("Ciba.Infrastructure.Identity.CibaUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1426,6 +1439,15 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.HasOne("Ciba.Domain.Applications.ClientApplication", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ciba.Infrastructure.Identity.AuthenticatorStep", b =>
+                {
+                    b.HasOne("Ciba.Infrastructure.Identity.CibaUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
