@@ -126,6 +126,10 @@ public sealed class CibaProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException)
+            {
+                // A first answer slower than the client's 5 s (a cold process on a busy machine): ask again.
+            }
 
             await Task.Delay(250);
         }
