@@ -50,6 +50,8 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
 
     // ADR 0031: a poll of a pending request in one statement. The row is locked by the subquery, so
     // "previous" is the version the update is computed from, also when concurrent polls queue on it;
+    // only a pending row is locked (a decided one goes the other way untouched: after waiting on the
+    // lock, PostgreSQL checks "Status" again on the row's newest version);
     // the interval grows exactly as BackchannelAuthenticationRequest.Poll and MinimumPollGap decide
     // (too soon = less than the interval minus 20 %, at most 1 second, since the last poll).
     private const string PollPending = """
@@ -62,7 +64,7 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
                 ELSE b."IntervalSeconds" END
         FROM (
             SELECT "Id", "IntervalSeconds" FROM "BackchannelRequests"
-            WHERE "AuthReqIdHash" = $2 AND "ApplicationId" = $3
+            WHERE "AuthReqIdHash" = $2 AND "ApplicationId" = $3 AND "Status" = 0
             FOR UPDATE
         ) AS previous
         WHERE b."Id" = previous."Id" AND b."Status" = 0 AND b."ExpiresAt" > $1
