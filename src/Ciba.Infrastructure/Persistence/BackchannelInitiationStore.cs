@@ -30,26 +30,38 @@ internal sealed class BackchannelInitiationStore(
         WHERE o."Id" = $1
         """;
 
-    // The people the login hint names (at most two, as UserDirectory reads them), each with the
-    // counts of product.md §14 from one range scan of the index (UserId, CreatedAt): pending requests
-    // (created in the longest expiry, still pending and unexpired) and this application's requests in
-    // the window; and the cooldown a "this wasn't me" report started for this application.
-    private const string UsersByLoginHint = """
-        SELECT u."Id", u."UserName", u."DisplayName", u."Email", u."EmailConfirmed", u."PhoneNumber", u."LockoutEnd",
-            counts.pending, counts.recent,
+    // product.md §14's counts of one person (u), written once for both statements below: pending
+    // requests (created in the longest expiry, still pending and unexpired) and this application's
+    // requests in the window, from one range scan of the index (UserId, CreatedAt); and the cooldown a
+    // "this wasn't me" report started for this application. {app}, {now}, {pendingSince} and
+    // {windowStart} name each statement's parameters.
+    private const string CountColumns = """
+        counts.pending, counts.recent,
             (SELECT max(r."CooldownUntil") FROM "RequestReports" AS r
-             WHERE r."ApplicationId" = $4 AND r."UserId" = u."Id" AND r."CooldownUntil" > $5 AND r."CooldownEndedAt" IS NULL)
+             WHERE r."ApplicationId" = {app} AND r."UserId" = u."Id" AND r."CooldownUntil" > {now} AND r."CooldownEndedAt" IS NULL)
         FROM "AspNetUsers" AS u
         CROSS JOIN LATERAL (
-            SELECT count(*) FILTER (WHERE b."CreatedAt" > $6 AND b."Status" = 0 AND b."ExpiresAt" > $5) AS pending,
-                count(*) FILTER (WHERE b."CreatedAt" > $7 AND b."ApplicationId" = $4) AS recent
+            SELECT count(*) FILTER (WHERE b."CreatedAt" > {pendingSince} AND b."Status" = 0 AND b."ExpiresAt" > {now}) AS pending,
+                count(*) FILTER (WHERE b."CreatedAt" > {windowStart} AND b."ApplicationId" = {app}) AS recent
             FROM "BackchannelRequests" AS b
-            WHERE b."UserId" = u."Id" AND b."CreatedAt" > LEAST($6, $7)
+            WHERE b."UserId" = u."Id" AND b."CreatedAt" > LEAST({pendingSince}, {windowStart})
         ) AS counts
+        """;
+
+    // The people the login hint names (at most two, as UserDirectory reads them), each with the counts.
+    private static readonly string UsersByLoginHint = $"""
+        SELECT u."Id", u."UserName", u."DisplayName", u."Email", u."EmailConfirmed", u."PhoneNumber", u."LockoutEnd",
+            {Counts(app: "$4", now: "$5", pendingSince: "$6", windowStart: "$7")}
         WHERE u."OrganizationId" = $1
             AND (u."NormalizedUserName" = $2 OR u."NormalizedEmail" = $2 OR ($3::text IS NOT NULL AND u."PhoneNumber" = $3))
         ORDER BY u."Id"
         LIMIT 2
+        """;
+
+    // One person's counts, when the person was named some other way (a signed request, an ID token hint).
+    private static readonly string CountsOfUser = $"""
+        SELECT {Counts(app: "$2", now: "$3", pendingSince: "$4", windowStart: "$5")}
+        WHERE u."Id" = $1
         """;
 
     public async Task<BackchannelInitiationLookup> FindAsync(Guid organizationId, string clientId, string? loginHint, CancellationToken cancellationToken)
@@ -58,9 +70,7 @@ internal sealed class BackchannelInitiationStore(
         var normalized = hasHint ? LoginHints.Normalize(loginHint!) : string.Empty;
         var phone = hasHint ? LoginHints.Phone(loginHint!) : null;
         var now = time.GetUtcNow();
-        var pendingSince = now.AddSeconds(-CibaSettings.MaxExpirySeconds);
-        var windowStart = now - AntiFatigueLimits.Window;
-        // ADR 0031: the application from memory; the rest in one statement rooted at the organization's row.
+        // ADR 0031: the application from memory; the rest in one round trip (ADR 0033).
         var application = await applications.FindAsync(organizationId, clientId, cancellationToken);
         if (application is null)
         {
@@ -78,10 +88,7 @@ internal sealed class BackchannelInitiationStore(
             users.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = organizationId });
             users.Parameters.Add(new NpgsqlParameter<string> { TypedValue = normalized, NpgsqlDbType = NpgsqlDbType.Text });
             users.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = phone, NpgsqlDbType = NpgsqlDbType.Text });
-            users.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = application.Id });
-            users.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            users.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = pendingSince, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            users.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = windowStart, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            AddCountParameters(users, application.Id, now);
             batch.BatchCommands.Add(users);
         }
 
@@ -109,11 +116,7 @@ internal sealed class BackchannelInitiationStore(
                     reader.GetBoolean(4),
                     reader.IsDBNull(5) ? null : reader.GetString(5),
                     reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
-                var counts = new AntiFatigueCounts(
-                    (int)reader.GetInt64(7),
-                    (int)reader.GetInt64(8),
-                    reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9));
-                matches.Add((contact, counts));
+                matches.Add((contact, ReadCounts(reader, 7)));
             }
         }
 
@@ -156,20 +159,33 @@ internal sealed class BackchannelInitiationStore(
     public async Task<AntiFatigueCounts> CountAsync(Guid applicationId, Guid userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pendingSince = now.AddSeconds(-CibaSettings.MaxExpirySeconds);
-        var windowStart = now - AntiFatigueLimits.Window;
-        var counts = await db.Users.AsNoTracking()
-            .Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                Pending = db.BackchannelRequests.Count(r => r.UserId == u.Id && r.CreatedAt > pendingSince
-                    && r.Status == BackchannelRequestStatus.Pending && r.ExpiresAt > now),
-                Recent = db.BackchannelRequests.Count(r => r.UserId == u.Id && r.CreatedAt > windowStart && r.ApplicationId == applicationId),
-                CooldownUntil = db.RequestReports
-                    .Where(r => r.ApplicationId == applicationId && r.UserId == u.Id && r.CooldownUntil > now && r.CooldownEndedAt == null)
-                    .Max(r => (DateTimeOffset?)r.CooldownUntil),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        return counts is null ? AntiFatigueCounts.None : new AntiFatigueCounts(counts.Pending, counts.Recent, counts.CooldownUntil);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = connection.CreateBatch();
+        var counts = new NpgsqlBatchCommand(CountsOfUser);
+        counts.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        AddCountParameters(counts, applicationId, now);
+        batch.BatchCommands.Add(counts);
+        await using var reader = await batch.ExecutePreparedReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadCounts(reader, 0) : AntiFatigueCounts.None;
     }
+
+    private static string Counts(string app, string now, string pendingSince, string windowStart) => CountColumns
+        .Replace("{app}", app, StringComparison.Ordinal)
+        .Replace("{now}", now, StringComparison.Ordinal)
+        .Replace("{pendingSince}", pendingSince, StringComparison.Ordinal)
+        .Replace("{windowStart}", windowStart, StringComparison.Ordinal);
+
+    /// <summary>The count parameters in the order <see cref="Counts"/> is given them: application, now, and the two window starts.</summary>
+    private static void AddCountParameters(NpgsqlBatchCommand command, Guid applicationId, DateTimeOffset now)
+    {
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = applicationId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.AddSeconds(-CibaSettings.MaxExpirySeconds), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - AntiFatigueLimits.Window, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+
+    private static AntiFatigueCounts ReadCounts(NpgsqlDataReader reader, int first) => new(
+        (int)reader.GetInt64(first),
+        (int)reader.GetInt64(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetFieldValue<DateTimeOffset>(first + 2));
 }
