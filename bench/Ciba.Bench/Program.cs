@@ -487,6 +487,7 @@ internal static class Load
 
         var serverBefore = CpuTime.OfProcesses(options.ServerPids);
         var postgresBefore = CpuTime.OfPostgres(options.PostgresPid);
+        var breakdownBefore = CpuBreakdown.Read(options.ServerPids, options.PostgresPid);
         var result = await RunPhaseAsync(options.Concurrency, options.Duration, request, record: true, endEarly);
         if (settle is not null)
         {
@@ -503,6 +504,7 @@ internal static class Load
         {
             ServerCpu = CpuTime.OfProcesses(options.ServerPids) - serverBefore,
             PostgresCpu = CpuTime.OfPostgres(options.PostgresPid) - postgresBefore,
+            Breakdown = CpuBreakdown.Read(options.ServerPids, options.PostgresPid).Minus(breakdownBefore),
             Aborted = endEarly.IsCancellationRequested ? whenEndedEarly?.Invoke() : null,
         };
     }
@@ -574,6 +576,9 @@ internal sealed record LoadResult(long[] SortedLatencyTicks, Dictionary<string, 
     /// <summary>CPU PostgreSQL used during the measured phase (see <see cref="CpuTime.OfPostgres"/>).</summary>
     public TimeSpan PostgresCpu { get; init; }
 
+    /// <summary>The same CPU split into user and kernel time, and PostgreSQL's by process role.</summary>
+    public CpuBreakdown? Breakdown { get; init; }
+
     /// <summary>With work that outlasts the window (the outbox): the servers' CPU in the window alone.</summary>
     public TimeSpan? WindowServerCpu { get; init; }
 
@@ -611,6 +616,11 @@ internal sealed record LoadResult(long[] SortedLatencyTicks, Dictionary<string, 
         if (Note is not null)
         {
             Console.WriteLine("  " + Note);
+        }
+
+        if (Breakdown is { } breakdown && SortedLatencyTicks.Length > 0)
+        {
+            Console.WriteLine("  cpu_us_per_req (user+kernel): " + breakdown.Describe(SortedLatencyTicks.Length));
         }
 
         if (WindowServerCpu is { } server && WindowPostgresCpu is { } postgres)
@@ -727,4 +737,103 @@ internal static class CpuTime
 
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
+}
+
+/// <summary>
+/// CPU by process role, user and kernel time apart: the server(s), and PostgreSQL's backends,
+/// WAL writer, checkpointer, background writer, autovacuum and the postmaster with the processes
+/// that ended (from <c>/proc/PID/cmdline</c>, which PostgreSQL sets to its role).
+/// </summary>
+internal sealed record CpuBreakdown(IReadOnlyDictionary<string, (long User, long Kernel)> Ticks)
+{
+    private static readonly string[] Order = ["server", "backends", "walwriter", "checkpointer", "bgwriter", "autovacuum", "postmaster+ended", "other"];
+
+    public static CpuBreakdown Read(IEnumerable<int> serverPids, int? postmaster)
+    {
+        var ticks = new Dictionary<string, (long User, long Kernel)>(StringComparer.Ordinal);
+        void Add(string role, long user, long kernel)
+        {
+            var (u, k) = ticks.GetValueOrDefault(role);
+            ticks[role] = (u + user, k + kernel);
+        }
+
+        foreach (var pid in serverPids)
+        {
+            if (Stat(pid) is { } fields)
+            {
+                Add("server", Field(fields, 11), Field(fields, 12));
+            }
+        }
+
+        if (postmaster is not null)
+        {
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || Stat(pid) is not { } fields)
+                {
+                    continue;
+                }
+
+                if (pid == postmaster)
+                {
+                    Add("postmaster+ended", Field(fields, 11) + Field(fields, 13), Field(fields, 12) + Field(fields, 14));
+                }
+                else if (Field(fields, 1) == postmaster)
+                {
+                    Add(Role(pid), Field(fields, 11), Field(fields, 12));
+                }
+            }
+        }
+
+        return new CpuBreakdown(ticks);
+    }
+
+    public CpuBreakdown Minus(CpuBreakdown before) => new(Ticks.ToDictionary(
+        t => t.Key,
+        t => (t.Value.User - before.Ticks.GetValueOrDefault(t.Key).User, t.Value.Kernel - before.Ticks.GetValueOrDefault(t.Key).Kernel),
+        StringComparer.Ordinal));
+
+    public string Describe(int requests)
+    {
+        string PerRequest(long ticks) => (ticks * 10_000.0 / requests).ToString("F0", CultureInfo.InvariantCulture); // 1 tick = 10 ms
+        return string.Join(", ", Order.Where(Ticks.ContainsKey).Select(role => $"{role} {PerRequest(Ticks[role].User)}+{PerRequest(Ticks[role].Kernel)}"));
+    }
+
+    private static string Role(int pid)
+    {
+        string cmdline;
+        try
+        {
+            cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "other";
+        }
+
+        return cmdline switch
+        {
+            _ when cmdline.Contains("walwriter", StringComparison.Ordinal) => "walwriter",
+            _ when cmdline.Contains("checkpointer", StringComparison.Ordinal) => "checkpointer",
+            _ when cmdline.Contains("background writer", StringComparison.Ordinal) => "bgwriter",
+            _ when cmdline.Contains("autovacuum", StringComparison.Ordinal) => "autovacuum",
+            _ when cmdline.Contains("postgres: postgres ", StringComparison.Ordinal) => "backends",
+            _ => "other",
+        };
+    }
+
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static long Field(string[] fields, int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
 }
