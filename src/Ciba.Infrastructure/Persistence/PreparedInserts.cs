@@ -38,7 +38,7 @@ public static class PreparedInserts
             }
 
             if (entry.State != EntityState.Added || Array.IndexOf(InsertOnlyTypes, entry.Metadata.ClrType) < 0
-                || entry.Properties.Any(p => p.IsTemporary))
+                || HasTemporaryValue(entry))
             {
                 return false;
             }
@@ -64,11 +64,12 @@ public static class PreparedInserts
         {
             var statement = Statements.GetOrAdd(entry.Metadata, InsertStatement.For);
             var command = new NpgsqlBatchCommand(statement.Sql);
+            var values = entry.CurrentValues;
             for (var i = 0; i < statement.Properties.Length; i++)
             {
                 var property = statement.Properties[i];
                 var mapping = statement.Mappings[i];
-                var value = entry.Property(property.Name).CurrentValue;
+                var value = values[property];
                 // The mapping applies the model's value converter (enums to numbers, and so on).
                 var parameter = mapping.CreateParameter(parameterFactory, string.Empty, value, property.IsNullable);
                 parameter.ParameterName = string.Empty;
@@ -105,6 +106,21 @@ public static class PreparedInserts
         }
 
         return entries;
+    }
+
+    // Only a generated property can hold a temporary value; looking at those alone spares a
+    // PropertyEntry for every column of every row.
+    private static bool HasTemporaryValue(EntityEntry entry)
+    {
+        foreach (var property in entry.Metadata.GetProperties())
+        {
+            if (property.ValueGenerated != ValueGenerated.Never && entry.Property(property).IsTemporary)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed record InsertStatement(string Sql, IProperty[] Properties, RelationalTypeMapping[] Mappings, IProperty? RowVersion)
