@@ -52,6 +52,9 @@ public sealed partial class BackchannelAuthenticationRequest
 
     public DateTimeOffset? LastPolledAt { get; private set; }
 
+    /// <summary>Whether the last poll came too soon and was answered <c>slow_down</c>.</summary>
+    public bool LastPollTooSoon { get; private set; }
+
     public BackchannelRequestStatus Status { get; private set; }
 
     /// <summary>When the person it names first saw its consent page (for the console's timeline).</summary>
@@ -162,6 +165,7 @@ public sealed partial class BackchannelAuthenticationRequest
 
         var tooSoon = LastPolledAt is { } last && now - last < MinimumPollGap(IntervalSeconds);
         LastPolledAt = now;
+        LastPollTooSoon = tooSoon;
         if (tooSoon)
         {
             IntervalSeconds += SlowDownIncrementSeconds;

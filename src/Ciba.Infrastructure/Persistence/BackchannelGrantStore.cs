@@ -27,7 +27,7 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
 
     private const string UpdatePoll = """
         UPDATE "BackchannelRequests"
-        SET "LastPolledAt" = $1, "IntervalSeconds" = $2, "Status" = $3, "RedeemedAt" = $4
+        SET "LastPolledAt" = $1, "IntervalSeconds" = $2, "Status" = $3, "RedeemedAt" = $4, "LastPollTooSoon" = $7
         WHERE "Id" = $5 AND xmin = $6
         RETURNING xmin
         """;
@@ -37,39 +37,37 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
     private const string UpdateRedeemed = """
         WITH updated AS (
             UPDATE "BackchannelRequests"
-            SET "LastPolledAt" = $1, "IntervalSeconds" = $2, "Status" = $3, "RedeemedAt" = $4
+            SET "LastPolledAt" = $1, "IntervalSeconds" = $2, "Status" = $3, "RedeemedAt" = $4, "LastPollTooSoon" = $7
             WHERE "Id" = $5 AND xmin = $6
             RETURNING xmin, "OrganizationId", "ApplicationId", "UserId", "Scope"
         ), audited AS (
             INSERT INTO "AuditEvents" ("Id", "OrganizationId", "OccurredAt", "ActorKind", "Actor", "UserId", "ApplicationId", "Action", "Outcome", "Detail", "SourceAddress")
-            SELECT $7, u."OrganizationId", $4, 1, a."ClientId", u."UserId", u."ApplicationId", 'tokens.issued', 0, 'Scope: ' || u."Scope", $8
+            SELECT $8, u."OrganizationId", $4, 1, a."ClientId", u."UserId", u."ApplicationId", 'tokens.issued', 0, 'Scope: ' || u."Scope", $9
             FROM updated u JOIN "Applications" a ON a."Id" = u."ApplicationId"
         )
         SELECT xmin FROM updated
         """;
 
-    // ADR 0031: a poll of a pending request in one statement. The row is locked by the subquery, so
-    // "previous" is the version the update is computed from, also when concurrent polls queue on it;
-    // only a pending row is locked (a decided one goes the other way untouched: after waiting on the
-    // lock, PostgreSQL checks "Status" again on the row's newest version);
-    // the interval grows exactly as BackchannelAuthenticationRequest.Poll and MinimumPollGap decide
-    // (too soon = less than the interval minus 20 %, at most 1 second, since the last poll).
+    // ADR 0031: a poll of a pending request in one statement, which records whether it came too soon
+    // and returns that. Concurrent polls queue on the row: PostgreSQL re-reads the newest version of a
+    // row that changed while the update waited, checks the conditions again (a request no longer
+    // pending goes the other way untouched) and computes the new values from that version, so each
+    // poll sees the one before it. The interval grows exactly as BackchannelAuthenticationRequest.Poll
+    // and MinimumPollGap decide (too soon = less than the interval minus 20 %, at most 1 second, since
+    // the last poll); the condition is written twice because an UPDATE's SET cannot name another.
     private const string PollPending = """
         UPDATE "BackchannelRequests" AS b
         SET "LastPolledAt" = $1,
+            "LastPollTooSoon" = (b."LastPolledAt" IS NOT NULL
+                AND $1 - b."LastPolledAt" < make_interval(secs => b."IntervalSeconds") - LEAST(make_interval(secs => b."IntervalSeconds") / 5, interval '1 second')),
             "IntervalSeconds" = CASE
                 WHEN b."LastPolledAt" IS NOT NULL
                     AND $1 - b."LastPolledAt" < make_interval(secs => b."IntervalSeconds") - LEAST(make_interval(secs => b."IntervalSeconds") / 5, interval '1 second')
                 THEN b."IntervalSeconds" + $4
                 ELSE b."IntervalSeconds" END
-        FROM (
-            SELECT "Id", "IntervalSeconds" FROM "BackchannelRequests"
-            WHERE "AuthReqIdHash" = $2 AND "ApplicationId" = $3 AND "Status" = 0
-            FOR UPDATE
-        ) AS previous
-        WHERE b."Id" = previous."Id" AND b."Status" = 0 AND b."ExpiresAt" > $1
+        WHERE b."AuthReqIdHash" = $2 AND b."ApplicationId" = $3 AND b."Status" = 0 AND b."ExpiresAt" > $1
             AND NOT EXISTS (SELECT 1 FROM "AspNetUsers" AS u WHERE u."Id" = b."UserId" AND u."LockoutEnd" > $1)
-        RETURNING b."IntervalSeconds" > previous."IntervalSeconds"
+        RETURNING b."LastPollTooSoon"
         """;
 
     public async Task<BackchannelGrantLookup> FindAsync(
@@ -139,6 +137,7 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
         update.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = request.RedeemedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = request.Id });
         update.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = version.OriginalValue, NpgsqlDbType = NpgsqlDbType.Xid });
+        update.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = request.LastPollTooSoon });
         if (redeemed)
         {
             update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7(request.RedeemedAt ?? DateTimeOffset.UtcNow) });

@@ -120,6 +120,7 @@ public class BackchannelGrantStoreTests(ApplicationFixture fixture) : IClassFixt
         var first = await StoredAsync();
         Assert.Equal(now, first.LastPolledAt);
         Assert.Equal(5, first.IntervalSeconds);
+        Assert.False(first.LastPollTooSoon);
 
         // 4.1 s after the last poll: within the 1 s tolerance of a 5 s interval (MinimumPollGap).
         Assert.Equal(PollOutcome.Pending, await TryPollPendingAsync(_kiosk.Id, Hash, now.AddSeconds(4.1)));
@@ -129,9 +130,12 @@ public class BackchannelGrantStoreTests(ApplicationFixture fixture) : IClassFixt
         var slowed = await StoredAsync();
         Assert.Equal(now.AddSeconds(8), slowed.LastPolledAt);
         Assert.Equal(5 + BackchannelAuthenticationRequest.SlowDownIncrementSeconds, slowed.IntervalSeconds);
+        Assert.True(slowed.LastPollTooSoon);
 
         Assert.Equal(PollOutcome.Pending, await TryPollPendingAsync(_kiosk.Id, Hash, now.AddSeconds(18)));
-        Assert.Equal(10, (await StoredAsync()).IntervalSeconds);
+        var after = await StoredAsync();
+        Assert.Equal(10, after.IntervalSeconds);
+        Assert.False(after.LastPollTooSoon);
     }
 
     [Fact]

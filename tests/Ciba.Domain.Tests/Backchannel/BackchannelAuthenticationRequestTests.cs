@@ -31,6 +31,10 @@ public class BackchannelAuthenticationRequestTests
 
         Assert.Equal(PollOutcome.SlowDown, outcome);
         Assert.Equal(7, request.IntervalSeconds);
+        Assert.True(request.LastPollTooSoon);
+
+        request.Poll(Start.AddSeconds(9));
+        Assert.False(request.LastPollTooSoon);
     }
 
     [Fact]

@@ -326,6 +326,9 @@ namespace Ciba.Infrastructure.Persistence.Migrations
                     b.Property<int>("IntervalSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("LastPollTooSoon")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("LastPolledAt")
                         .HasColumnType("timestamp with time zone");
 
