@@ -21,8 +21,8 @@ if [ -z "${ConnectionStrings__Ciba:-}" ]; then
   if ! "$psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='ciba'" postgres | grep -q 1; then
     "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba" postgres
   fi
-  export ConnectionStrings__Ciba="Host=127.0.0.1;Port=$port;Database=ciba;Username=postgres"
-  echo "PostgreSQL: 127.0.0.1:$port, data in .data/postgres"
+  export ConnectionStrings__Ciba="Host=$(connection_host "$data_dir" "$port");Port=$port;Database=ciba;Username=postgres"
+  echo "PostgreSQL: port $port (its Unix socket when the path allows), data in .data/postgres"
 fi
 
 # The Data Protection key ring is encrypted at rest with a certificate (ADR 0014). In Development a

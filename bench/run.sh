@@ -61,7 +61,7 @@ psql="$(pg_bin_dir)/psql"
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS ciba_bench WITH (FORCE)" postgres
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba_bench" postgres
 
-db="Host=127.0.0.1;Port=$port;Database=ciba_bench;Username=postgres"
+db="Host=$(connection_host "$data_dir" "$port");Port=$port;Database=ciba_bench;Username=postgres"
 postmaster_pid=$(head -1 "$data_dir/postmaster.pid")
 server_pids=(); server_urls=(); metrics_ports=(); sink_pid=""; scraper_pid=""
 cleanup() {

@@ -65,6 +65,14 @@ start_cluster() {
     -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$data_dir' ${PG_EXTRA_OPTS:-}" start >/dev/null
 }
 
+# connection_host DATA_DIR PORT: what a client on this machine connects to, the cluster's Unix
+# socket folder (ADR 0035: no TCP stack between Ciba and its database), or 127.0.0.1 when the
+# socket's path is longer than the kernel allows (107 bytes).
+connection_host() {
+  local socket="$1/.s.PGSQL.$2"
+  if [ "${#socket}" -le 100 ]; then echo "$1"; else echo 127.0.0.1; fi
+}
+
 stop_cluster() {
   local data_dir="$1" bin
   bin=$(pg_bin_dir) || return 0
