@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks a running Ciba the way ./run.sh starts it (Release build, local PostgreSQL with its
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
-#   bench/run.sh [--seconds 20] [--warmup 60] [--concurrency 32] [--scenario all|backchannel|notify|poll|redeem]
+#   bench/run.sh [--seconds 20] [--warmup 60] [--concurrency 32] [--scenario all|backchannel|notify|poll|redeem|floor]
 #                [--nodes 1] [--pgbench] [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000]
 #                [--redeem-factor 2] [--pg-stat] [--profile FILE]
 # Scenarios (all: in this order): backchannel (External channel, demo-kiosk), notify (Email + SMS
@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$nodes" in ''|*[!0-9]*|0) echo "--nodes is a whole number from 1" >&2; exit 2 ;; esac
-case "$scenario" in all|backchannel|notify|poll|redeem) ;; *) echo "--scenario is all, backchannel, notify, poll or redeem" >&2; exit 2 ;; esac
+case "$scenario" in all|backchannel|notify|poll|redeem|floor) ;; *) echo "--scenario is all, backchannel, notify, poll, redeem or floor" >&2; exit 2 ;; esac
 
 ensure_postgres_binaries
 data_dir="$PWD/.data/bench-postgres"
@@ -160,17 +160,40 @@ if [ -n "$pgstat" ]; then
 fi
 
 if [ -n "$pgbench" ]; then
+  # PostgreSQL alone, over the same socket and with prepared statements as Ciba; CPU per transaction
+  # counts the postmaster and every process it started, as the load tool does.
+  pg_host=$(connection_host "$data_dir" "$port")
+  pg_cpu_ticks() {
+    local total=0 pid fields
+    for stat in /proc/[0-9]*/stat; do
+      fields=$(sed 's/^.*) //' "$stat" 2>/dev/null) || continue
+      set -- $fields
+      pid=${stat#/proc/}; pid=${pid%/stat}
+      if [ "$pid" = "$postmaster_pid" ]; then total=$((total + ${12} + ${13} + ${14} + ${15}))
+      elif [ "${2:-}" = "$postmaster_pid" ]; then total=$((total + ${12} + ${13})); fi
+    done
+    echo "$total"
+  }
+  run_pgbench() { # LABEL pgbench-arguments…
+    local label="$1" before after out tps; shift
+    before=$(pg_cpu_ticks)
+    out=$("$(pg_bin_dir)/pgbench" -h "$pg_host" -p "$port" -U postgres -M prepared -c "$concurrency" -j 2 -T "$seconds" "$@" pgbench 2>/dev/null)
+    after=$(pg_cpu_ticks)
+    tps=$(echo "$out" | grep -E '^tps' | head -1 | sed -E 's/^tps = ([0-9.]+).*/\1/')
+    echo "  $label: tps=${tps%.*} postgres_cpu_us_per_tx=$(awk -v t="$((after - before))" -v n="$tps" -v s="$seconds" 'BEGIN { if (n > 0) printf "%d", t * 10000 / (n * s) }')"
+  }
   echo "PostgreSQL alone (pgbench, $concurrency clients, ${seconds}s):"
-  "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS pgbench" postgres
+  "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS pgbench" postgres 2>/dev/null
   "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE pgbench" postgres
   "$(pg_bin_dir)/pgbench" -h 127.0.0.1 -p "$port" -U postgres -i -q -s 10 pgbench >/dev/null 2>&1
-  echo -n "  select-only (one indexed lookup):       "
-  "$(pg_bin_dir)/pgbench" -h 127.0.0.1 -p "$port" -U postgres -S -c "$concurrency" -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E '^tps' | head -1
+  run_pgbench "select-only (one indexed lookup)" -S
   cat > /tmp/ciba-pgbench-update.sql <<'SQL'
 \set aid random(1, 1000000)
+\startpipeline
+SELECT set_config('synchronous_commit', 'off', true);
 UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;
+\endpipeline
 SQL
-  echo -n "  single-row update (one lookup, one write): "
-  "$(pg_bin_dir)/pgbench" -h 127.0.0.1 -p "$port" -U postgres -f /tmp/ciba-pgbench-update.sql -c "$concurrency" -j 2 -T "$seconds" pgbench 2>/dev/null | grep -E '^tps' | head -1
+  run_pgbench "single-row update, non-durable commit, one round trip (a pending poll's database work)" -f /tmp/ciba-pgbench-update.sql
 fi
 exit "$bench_status"

@@ -33,7 +33,8 @@ foreach (var scenario in scenarios)
         "notify" => await RunNotifyAsync(),
         "poll" => await RunPollsAsync(),
         "redeem" => await RunRedeemsAsync(),
-        _ => throw new ArgumentException($"Unknown scenario '{scenario}'. Use backchannel, notify, poll, redeem or all."),
+        "floor" => await Load.RunAsync(options, (worker, ct) => Requests.LivenessAsync(Node(worker), ct)),
+        _ => throw new ArgumentException($"Unknown scenario '{scenario}'. Use backchannel, notify, poll, redeem, floor or all."),
     };
     result.Print(scenario, options);
     failed |= result.Aborted is not null;
@@ -195,6 +196,17 @@ internal static class Requests
 
         using var json = JsonDocument.Parse(body);
         return json.RootElement.GetProperty("auth_req_id").GetString()!;
+    }
+
+    /// <summary>
+    /// The floor: <c>GET /healthz</c> runs the whole middleware pipeline and touches no database,
+    /// so its CPU is what any HTTP request costs here (Kestrel, the pipeline, the kernel's sockets).
+    /// </summary>
+    public static async Task<string?> LivenessAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK ? null : Failure(response, body);
     }
 
     /// <summary>A poll of a pending request: 400 authorization_pending or slow_down is the expected answer.</summary>
