@@ -48,7 +48,7 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
         SELECT xmin FROM updated
         """;
 
-    // ADR 0031: a poll of a pending request in one statement, which records whether it came too soon
+    // ADR 0031, 0035: a poll of a pending request in one statement, which records whether it came too soon
     // and returns that. Concurrent polls queue on the row: PostgreSQL re-reads the newest version of a
     // row that changed while the update waited, checks the conditions again (a request no longer
     // pending goes the other way untouched) and computes the new values from that version, so each
