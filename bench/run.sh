@@ -3,7 +3,7 @@
 # default durability settings on the same machine), then PostgreSQL alone with pgbench for scale.
 #   bench/run.sh [--seconds 20] [--warmup 60] [--concurrency 32] [--scenario all|backchannel|notify|poll|redeem|floor]
 #                [--nodes 1] [--pgbench] [--telemetry off|metrics|on] [--trace-ratio 0.1] [--users 20000]
-#                [--redeem-factor 2] [--pg-stat] [--profile FILE]
+#                [--redeem-factor 2] [--pg-stat] [--profile FILE] [--pg-tcp]
 # Scenarios (all: in this order): backchannel (External channel, demo-kiosk), notify (Email + SMS
 # through the outbox, demo-tv), poll (pending / slow_down), redeem (polls of approved requests).
 # --nodes 2: two servers on two ports over the one database (the first migrates and seeds, the
@@ -20,6 +20,8 @@
 # their calls and rows (round trips and rows per request are these over the requests made).
 # --users N: the server seeds N synthetic users (CIBA_DEMO_USERS) and the backchannel requests name
 # them in turn, so the per-person anti-fatigue limits (product.md §14) stay in force and are not hit.
+# --pg-tcp: the servers (and pgbench) reach PostgreSQL over TCP on 127.0.0.1 instead of its Unix
+# socket (ADR 0035), to measure what the socket saves.
 # --telemetry metrics: the Ciba, ASP.NET Core and HttpClient meters with the Prometheus endpoint on a
 # port of its own, scraped every 5 s; on: that plus traces (sampled at --trace-ratio) exported over
 # OTLP to a local sink that accepts and drops them.
@@ -27,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-seconds=20; warmup=60; concurrency=32; users=20000; scenario=all; pgbench=""; pgstat=""; profile=""; telemetry=off; trace_ratio=0.1
+seconds=20; warmup=60; concurrency=32; users=20000; scenario=all; pg_tcp=""; pgbench=""; pgstat=""; profile=""; telemetry=off; trace_ratio=0.1
 nodes=1; redeem_factor=2
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
     --trace-ratio) trace_ratio="$2"; shift 2 ;;
     --nodes) nodes="$2"; shift 2 ;;
     --redeem-factor) redeem_factor="$2"; shift 2 ;;
+    --pg-tcp) pg_tcp=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +64,9 @@ psql="$(pg_bin_dir)/psql"
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS ciba_bench WITH (FORCE)" postgres
 "$psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE ciba_bench" postgres
 
-db="Host=$(connection_host "$data_dir" "$port");Port=$port;Database=ciba_bench;Username=postgres"
+pg_host=$(connection_host "$data_dir" "$port")
+[ -n "$pg_tcp" ] && pg_host=127.0.0.1
+db="Host=$pg_host;Port=$port;Database=ciba_bench;Username=postgres"
 postmaster_pid=$(head -1 "$data_dir/postmaster.pid")
 server_pids=(); server_urls=(); metrics_ports=(); sink_pid=""; scraper_pid=""
 cleanup() {
@@ -162,7 +167,6 @@ fi
 if [ -n "$pgbench" ]; then
   # PostgreSQL alone, over the same socket and with prepared statements as Ciba; CPU per transaction
   # counts the postmaster and every process it started, as the load tool does.
-  pg_host=$(connection_host "$data_dir" "$port")
   pg_cpu_ticks() {
     local total=0 pid fields
     for stat in /proc/[0-9]*/stat; do
