@@ -132,9 +132,9 @@ internal sealed class BackchannelInitiationStore(
     public async Task SaveAcceptedAsync(CancellationToken cancellationToken)
     {
         // ADR 0033: the request, its audit event and its messages as prepared inserts in one batch.
-        if (PreparedInserts.CanWrite(db))
+        if (PreparedInserts.Collect(db) is { } rows)
         {
-            var written = await PreparedInserts.WriteAsync(db, dataSource, cancellationToken);
+            var written = await PreparedInserts.WriteAsync(rows, dataSource, cancellationToken);
             if (written.Any(e => e.Entity is OutgoingMessage))
             {
                 outboxWake.Notify();

@@ -26,10 +26,16 @@ public static class PreparedInserts
     private static readonly ConcurrentDictionary<IEntityType, InsertStatement> Statements = new();
 
     /// <summary>Whether every tracked entry is a new row of a type this writer handles, with no value still to be generated.</summary>
-    public static bool CanWrite(DbContext db)
+    public static bool CanWrite(DbContext db) => Collect(db) is not null;
+
+    /// <summary>
+    /// The added rows (principals first) when every tracked entry is a new row of a type this writer
+    /// handles with no value still to be generated; otherwise null. Changes are detected once, here.
+    /// </summary>
+    public static IReadOnlyList<EntityEntry>? Collect(DbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var any = false;
+        var added = new List<EntityEntry>(4);
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State == EntityState.Unchanged || entry.State == EntityState.Detached)
@@ -40,23 +46,19 @@ public static class PreparedInserts
             if (entry.State != EntityState.Added || Array.IndexOf(InsertOnlyTypes, entry.Metadata.ClrType) < 0
                 || HasTemporaryValue(entry))
             {
-                return false;
+                return null;
             }
 
-            any = true;
+            added.Add(entry);
         }
 
-        return any;
+        return added.Count == 0 ? null : added.OrderBy(e => Array.IndexOf(InsertOnlyTypes, e.Metadata.ClrType)).ToList();
     }
 
-    /// <summary>Inserts the added rows (principals first), then marks them saved with their row versions.</summary>
-    public static async Task<IReadOnlyList<EntityEntry>> WriteAsync(DbContext db, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>Inserts the rows <see cref="Collect"/> gave, then marks them saved with their row versions.</summary>
+    public static async Task<IReadOnlyList<EntityEntry>> WriteAsync(IReadOnlyList<EntityEntry> entries, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        var entries = db.ChangeTracker.Entries()
-            .Where(e => e.State == EntityState.Added)
-            .OrderBy(e => Array.IndexOf(InsertOnlyTypes, e.Metadata.ClrType))
-            .ToList();
-
+        ArgumentNullException.ThrowIfNull(entries);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = connection.CreateBatch();
         using var parameterFactory = new NpgsqlCommand();
