@@ -718,7 +718,8 @@ internal static class CpuTime
         }
     }
 
-    private static string[]? Fields(int pid)
+    /// <summary>The fields of /proc/PID/stat after the command name, or null when the process is gone.</summary>
+    public static string[]? Fields(int pid)
     {
         try
         {
@@ -771,7 +772,7 @@ internal sealed record CpuBreakdown(IReadOnlyDictionary<string, (long User, long
 
         foreach (var pid in serverPids)
         {
-            if (Stat(pid) is { } fields)
+            if (CpuTime.Fields(pid) is { } fields)
             {
                 Add("server", Field(fields, 11), Field(fields, 12));
             }
@@ -781,7 +782,7 @@ internal sealed record CpuBreakdown(IReadOnlyDictionary<string, (long User, long
         {
             foreach (var directory in Directory.EnumerateDirectories("/proc"))
             {
-                if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || Stat(pid) is not { } fields)
+                if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || CpuTime.Fields(pid) is not { } fields)
                 {
                     continue;
                 }
@@ -832,19 +833,6 @@ internal sealed record CpuBreakdown(IReadOnlyDictionary<string, (long User, long
             _ when cmdline.Contains("postgres: postgres ", StringComparison.Ordinal) => "backends",
             _ => "other",
         };
-    }
-
-    private static string[]? Stat(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     private static long Field(string[] fields, int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
