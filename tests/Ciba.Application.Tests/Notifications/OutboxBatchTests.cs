@@ -7,6 +7,7 @@ using Ciba.Domain.Notifications;
 using Ciba.Infrastructure.Notifications;
 using Ciba.Infrastructure.Notifications.Dispatch;
 using Ciba.Infrastructure.Persistence;
+using Ciba.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -149,6 +150,28 @@ public class OutboxBatchTests(ApplicationFixture fixture) : IClassFixture<Applic
         Assert.Equal(count, db.Inbox.Count);
         Assert.Equal(count, db.Audit.Select(e => e.UserId).Distinct().Count());
         Assert.Equal(count, db.Audit.Count);
+    }
+
+    [Fact]
+    public async Task ProviderSettingsChangedBetweenSends_TheNextSendUsesTheNewOnes()
+    {
+        await using var vonage = RecordingHttpServer.Start();
+        vonage.DefaultResponse = new ScriptedResponse(200, """{"message-count":"1","messages":[{"status":"0","message-id":"vonage-1"}]}""");
+        var dispatcher = ActivatorUtilities.CreateInstance<OutboxDispatcher>(fixture.Services);
+        var first = await _scenario.EnqueueSignInAsync(_organizationId, MessageChannel.Sms, "+15550100001");
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync());
+
+        // The same instant (the clock is frozen): only the row's version tells the settings changed.
+        Assert.True((await fixture.SendAsync(_organizationId, new UpdateSmsProviderCommand(
+            _organizationId, SmsProviderKind.Vonage, "vonage-key", "vonage-secret", "CibaDemo", vonage.BaseUrl))).IsSuccess);
+        var second = await _scenario.EnqueueSignInAsync(_organizationId, MessageChannel.Sms, "+15550100002");
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync());
+
+        var db = await ReadAsync();
+        Assert.StartsWith("inbox-", db.Messages.Single(m => m.Id == first).ProviderMessageId, StringComparison.Ordinal);
+        Assert.Equal("vonage-1", db.Messages.Single(m => m.Id == second).ProviderMessageId);
+        Assert.Equal("15550100002", Assert.Single(vonage.Requests).Form["to"]);
+        Assert.Single(db.Inbox);
     }
 
     /// <summary>Holds the dispatcher's writer of outcomes (its first round only) until <paramref name="count"/> wait; returns the sizes it saw.</summary>

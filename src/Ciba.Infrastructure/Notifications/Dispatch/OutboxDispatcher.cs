@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Ciba.Application.Common.Telemetry;
 using Ciba.Application.Notifications;
 using Ciba.Domain.Notifications;
+using Ciba.Infrastructure.Notifications.Senders;
 using Ciba.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,7 +47,7 @@ public sealed partial class OutboxDispatcher(
     // nothing is read again before sending or recording.
     private const string ClaimSql = """
         WITH due AS MATERIALIZED (
-            SELECT "Id", "ClaimId", "BackchannelRequestId" FROM "OutgoingMessages"
+            SELECT "Id", "ClaimId", "BackchannelRequestId", "OrganizationId" FROM "OutgoingMessages"
             WHERE "Status" = 0 AND "NextAttemptAt" <= $1
               AND NOT EXISTS (
                   SELECT 1 FROM unnest($4::uuid[], $5::integer[]) AS b(organization_id, channel)
@@ -55,11 +57,13 @@ public sealed partial class OutboxDispatcher(
             FOR UPDATE SKIP LOCKED)
         UPDATE "OutgoingMessages" AS m
         SET "NextAttemptAt" = $2, "ClaimId" = gen_random_uuid()
-        FROM due LEFT JOIN "BackchannelRequests" AS r ON r."Id" = due."BackchannelRequestId"
+        FROM due
+            LEFT JOIN "BackchannelRequests" AS r ON r."Id" = due."BackchannelRequestId"
+            LEFT JOIN "NotificationProviders" AS p ON p."OrganizationId" = due."OrganizationId"
         WHERE m."Id" = due."Id"
         RETURNING m."Id", m."ClaimId", due."ClaimId" IS NOT NULL, m."OrganizationId", m."BackchannelRequestId", m."Channel",
                   m."Recipient", m."ProtectedContent", m."Attempts", m."CreatedAt", m."NextAttemptAt", m."NotAfter",
-                  r."UserId", r."ApplicationId"
+                  r."UserId", r."ApplicationId", p.xmin::text || '/' || p.ctid::text
         """;
 
     // One message's outcome: the guarded update (still pending, still this claim's token: the row
@@ -98,6 +102,10 @@ public sealed partial class OutboxDispatcher(
 
     private readonly NotificationOptions _options = options.Value;
 
+    // The organizations' provider settings by row version (xmin and ctid, returned by the claim):
+    // read again only when the row changed, on any node.
+    private readonly ConcurrentDictionary<Guid, (string Version, NotificationProviders? Providers)> _providers = new();
+
     // Outcomes waiting for the next round trip, and whether a writer is draining them.
     private readonly Queue<PendingRecord> _toRecord = new();
     private readonly Lock _recordLock = new();
@@ -119,7 +127,8 @@ public sealed partial class OutboxDispatcher(
         DateTimeOffset NextAttemptAt,
         DateTimeOffset? NotAfter,
         Guid? UserId,
-        Guid? ApplicationId)
+        Guid? ApplicationId,
+        string? ProvidersVersion)
     {
         /// <summary>A fresh pending message each time, so a retried recording decides again from the claimed state.</summary>
         public OutgoingMessage Message() => OutgoingMessage.Restore(
@@ -273,7 +282,8 @@ public sealed partial class OutboxDispatcher(
                 reader.GetFieldValue<DateTimeOffset>(10),
                 reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
                 reader.IsDBNull(12) ? null : reader.GetGuid(12),
-                reader.IsDBNull(13) ? null : reader.GetGuid(13)));
+                reader.IsDBNull(13) ? null : reader.GetGuid(13),
+                reader.IsDBNull(14) ? null : reader.GetString(14)));
         }
 
         return claims;
@@ -431,7 +441,27 @@ public sealed partial class OutboxDispatcher(
 
         var delivery = new NotificationDelivery(
             claimed.Claim.Id, claimed.OrganizationId, claimed.Channel, claimed.Recipient, content, IsTest: claimed.BackchannelRequestId is null);
-        return await sender.SendAsync(delivery, CancellationToken.None);
+        if (sender is not OrganizationNotificationSender organizationSender)
+        {
+            return await sender.SendAsync(delivery, CancellationToken.None);
+        }
+
+        NotificationProviders? providers;
+        if (claimed.ProvidersVersion is { } version && _providers.TryGetValue(claimed.OrganizationId, out var cached) && cached.Version == version)
+        {
+            providers = cached.Providers;
+        }
+        else
+        {
+            // Read after the claim, so never older than the version it returned.
+            providers = await organizationSender.LoadProvidersAsync(claimed.OrganizationId, CancellationToken.None);
+            if (claimed.ProvidersVersion is { } seen)
+            {
+                _providers[claimed.OrganizationId] = (seen, providers);
+            }
+        }
+
+        return await organizationSender.SendAsync(delivery, providers, CancellationToken.None);
     }
 
     // The outcome is what was learnt from the provider: losing its record would send the message
