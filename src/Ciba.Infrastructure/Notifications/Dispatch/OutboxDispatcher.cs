@@ -617,7 +617,15 @@ public sealed partial class OutboxDispatcher(
         {
             if (BeforeWritingRecords is { } hook)
             {
-                await hook();
+                try
+                {
+                    await hook();
+                }
+                catch (Exception exception)
+                {
+                    // The writer must keep draining whatever a test hook does: a waiting outcome would hang.
+                    LogProcessingFailed(exception, Guid.Empty);
+                }
             }
 
             var batch = new List<PendingRecord>();
@@ -643,25 +651,38 @@ public sealed partial class OutboxDispatcher(
                     batch[i].Done.TrySetResult(written[i]);
                 }
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception exception) when (batch.Count > 1 && !IsTransientDatabaseFailure(exception))
             {
                 // The batch ran as one implicit transaction, so nothing of it was written: each
                 // outcome is written on its own, and only a failing one reports its failure.
+                Exception? outage = null;
                 foreach (var one in batch)
                 {
+                    if (outage is not null)
+                    {
+                        one.Done.TrySetException(outage);
+                        continue;
+                    }
+
                     try
                     {
                         one.Done.TrySetResult((await WriteAsync([one]))[0]);
                     }
-                    catch (Exception exception)
+                    catch (Exception failure)
                     {
-                        one.Done.TrySetException(exception);
+                        one.Done.TrySetException(failure);
+                        outage = IsTransientDatabaseFailure(failure) ? failure : null;
                     }
                 }
             }
             catch (Exception exception)
             {
-                batch[0].Done.TrySetException(exception);
+                // The database is unreachable (or this was one outcome): each recording retries on
+                // its own backoff (RecordRetryBudget), and the next round trip groups them again.
+                foreach (var one in batch)
+                {
+                    one.Done.TrySetException(exception);
+                }
             }
         }
     }
