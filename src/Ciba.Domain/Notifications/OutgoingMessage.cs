@@ -76,6 +76,38 @@ public sealed class OutgoingMessage
         };
     }
 
+    /// <summary>
+    /// Rebuilds a pending message from the row the outbox dispatcher's claim statement returned
+    /// (docs/decisions/0034-outbox-batches.md), so its outcome is decided by the methods below.
+    /// </summary>
+    public static OutgoingMessage Restore(
+        Guid id,
+        Guid organizationId,
+        Guid? backchannelRequestId,
+        MessageChannel channel,
+        string recipient,
+        string? protectedContent,
+        int attempts,
+        DateTimeOffset createdAt,
+        DateTimeOffset nextAttemptAt,
+        DateTimeOffset? notAfter,
+        Guid claimId) =>
+        new()
+        {
+            Id = id,
+            OrganizationId = organizationId,
+            BackchannelRequestId = backchannelRequestId,
+            Channel = channel,
+            Recipient = recipient,
+            ProtectedContent = protectedContent,
+            Status = DeliveryStatus.Pending,
+            Attempts = attempts,
+            CreatedAt = createdAt,
+            NextAttemptAt = nextAttemptAt,
+            NotAfter = notAfter,
+            ClaimId = claimId,
+        };
+
     public bool IsWorthless(DateTimeOffset now) => NotAfter is { } notAfter && now >= notAfter;
 
     public void MarkSent(string? providerMessageId, DateTimeOffset now)

@@ -285,8 +285,8 @@ public class OutboxReliabilityTests(ApplicationFixture fixture) : IClassFixture<
     public async Task ProcessingErrorBeforeSending_GivesTheClaimBackAtOnce()
     {
         var id = await _scenario.EnqueueSignInAsync(_organizationId, MessageChannel.Sms, "+15550100001");
-        // The first scope claims; the second (loading the message) fails, as in a database hiccup.
-        var failing = new FailingScopeFactory(fixture.Services.GetRequiredService<IServiceScopeFactory>(), failOnCall: 2);
+        // The claim needs no scope (ADR 0034); the first scope (the provider's sender, resolved before anything goes out) fails.
+        var failing = new FailingScopeFactory(fixture.Services.GetRequiredService<IServiceScopeFactory>(), failOnCall: 1);
         var dispatcher = ActivatorUtilities.CreateInstance<OutboxDispatcher>(fixture.Services, failing);
 
         Assert.Equal(1, await dispatcher.DispatchOnceAsync());

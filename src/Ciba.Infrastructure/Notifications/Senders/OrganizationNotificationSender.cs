@@ -22,8 +22,17 @@ public sealed class OrganizationNotificationSender(
     public async Task<SendOutcome> SendAsync(NotificationDelivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var providers = await db.NotificationProviders.AsNoTracking()
-            .SingleOrDefaultAsync(p => p.OrganizationId == delivery.OrganizationId, cancellationToken);
+        return await SendAsync(delivery, await LoadProvidersAsync(delivery.OrganizationId, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The organization's provider settings as stored now (null when it has none).</summary>
+    public Task<NotificationProviders?> LoadProvidersAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        db.NotificationProviders.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == organizationId, cancellationToken);
+
+    /// <summary>Sends with provider settings the caller already holds (the outbox dispatcher keeps them per row version, ADR 0034).</summary>
+    public async Task<SendOutcome> SendAsync(NotificationDelivery delivery, NotificationProviders? providers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
         return delivery.Channel switch
         {
             MessageChannel.Email => await SendEmailAsync(delivery, providers, cancellationToken),
