@@ -346,7 +346,7 @@ public sealed partial class OutboxDispatcher(
         try
         {
             var now = time.GetUtcNow();
-            if (claimed.NotAfter is { } notAfter && now >= notAfter)
+            if (claimed.Message().IsWorthless(now))
             {
                 var recipient = RecipientMasking.Mask(claimed.Channel, claimed.Recipient);
                 if (claim.Orphaned)
