@@ -81,16 +81,19 @@ internal sealed class BackchannelGrantStore(CibaDbContext db, IClientApplication
         }
 
         // The read is idempotent: retried once after a transient failure (issue 10 item 4).
-        var found = await failures.RetryReadOnceAsync(() => db.BackchannelRequests
-            .Where(r => r.AuthReqIdHash == authReqIdHash)
-            .Select(r => new
-            {
-                request = r,
-                lockoutEnd = db.Users.Where(u => u.Id == r.UserId).Select(u => u.LockoutEnd).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(cancellationToken));
-        return new BackchannelGrantLookup(application, found?.request, found?.lockoutEnd);
+        var found = await failures.RetryReadOnceAsync(() => FindRequestAsync(db, authReqIdHash, cancellationToken));
+        return new BackchannelGrantLookup(application, found?.Request, found?.LockoutEnd);
     }
+
+    // Compiled once: EF neither walks the expression tree to find its parameters nor looks the query
+    // up in its cache on each poll that reads a request (a redemption, a denial, an expiry).
+    private static readonly Func<CibaDbContext, byte[], CancellationToken, Task<FoundRequest?>> FindRequestAsync =
+        EF.CompileAsyncQuery((CibaDbContext db, byte[] hash, CancellationToken _) => db.BackchannelRequests
+            .Where(r => r.AuthReqIdHash == hash)
+            .Select(r => new FoundRequest(r, db.Users.Where(u => u.Id == r.UserId).Select(u => u.LockoutEnd).FirstOrDefault()))
+            .SingleOrDefault());
+
+    private sealed record FoundRequest(BackchannelAuthenticationRequest Request, DateTimeOffset? LockoutEnd);
 
     public async Task<PollOutcome?> TryPollPendingAsync(Guid applicationId, byte[] authReqIdHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
