@@ -179,7 +179,11 @@ public static class Accessibility
                     return null;
                 }
 
-                return await audit;
+                var report = await audit;
+
+                // The page navigated while axe-core ran (the test moved on): the result may describe the
+                // next document half-parsed; that document's own load is audited when it loads.
+                return navigations == Volatile.Read(ref _navigations) ? report : null;
             }
             catch (Exception e) when (e is PlaywrightException or TimeoutException
                 && (navigations != Volatile.Read(ref _navigations) || (e is PlaywrightException p && MovedOn(page, p))))
